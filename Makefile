@@ -1,0 +1,44 @@
+# Mirror — every target does its own set-up; none assumes another ran first.
+# `make run` serves the app on http://127.0.0.1:8000; `make test` runs the whole suite.
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Django 6.1 needs Python 3.12 or newer: take python3 when it is new enough, else a
+# versioned interpreter from PATH.
+PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $$p && break; done)
+DEV_ENV := DJANGO_DEBUG=1
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint format screenshots bench serve clean
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then echo "Mirror needs Python 3.12 or newer (python3 here is $$(python3 --version 2>&1))." >&2; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache screenshots

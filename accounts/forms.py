@@ -1,0 +1,11 @@
+from django import forms
+
+from .models import User, time_zone_choices
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=time_zone_choices, label="Time zone")
+
+    class Meta:
+        model = User
+        fields = ["display_name", "time_zone"]

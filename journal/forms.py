@@ -1,0 +1,210 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import MOOD_LABELS, TITLE_MAX_LENGTH, Entry, Feeling, Kind, Stage, Tag
+
+MAX_TAGS = 12
+TAG_MAX_LENGTH = 40
+_TAG_SPLIT = re.compile(r"[,\n]+")
+_TAG_ALLOWED = re.compile(r"^[\w][\w\- ]*$")
+
+
+def parse_tags(raw: str) -> list[str]:
+    """'Mirror, #family,  mirror ' → ['mirror', 'family']: lower case, no '#',
+    inner spaces folded, duplicates dropped, order kept."""
+    names: list[str] = []
+    for part in _TAG_SPLIT.split(raw or ""):
+        name = " ".join(part.strip().lstrip("#").split()).lower()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+class EntryForm(forms.ModelForm):
+    mood = forms.TypedChoiceField(
+        label="Mood",
+        choices=[
+            ("", "Not set"),
+            *((str(value), f"{value} · {label}") for value, label in MOOD_LABELS.items()),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a mood from 1 (very low) to 5 (bright)."},
+    )
+    feelings = forms.MultipleChoiceField(
+        label="Feelings",
+        choices=Feeling.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose up to five.",
+        error_messages={"invalid_choice": "“%(value)s” is not one of the feelings listed."},
+    )
+    tags = forms.CharField(
+        label="Tags",
+        required=False,
+        max_length=600,
+        help_text="Separate tags with commas, e.g. mirror, family, work.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "tag-suggestions"}),
+    )
+
+    class Meta:
+        model = Entry
+        fields = ["title", "body", "written_on", "kind", "mood", "feelings", "stage", "tags"]
+        labels = {"body": "Your words", "written_on": "Date", "kind": "Kind", "stage": "Stage"}
+        help_texts = {
+            "body": "Markdown works: *emphasis*, **strong**, lists, > quotes, [links](https://…).",
+            "written_on": "The day this entry is about.",
+            "stage": "Where you feel you are right now. Optional.",
+        }
+        widgets = {
+            "title": forms.TextInput(attrs={"placeholder": "Optional", "autocomplete": "off"}),
+            "body": forms.Textarea(attrs={"rows": 14}),
+            "written_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        error_messages = {
+            "title": {
+                "max_length": (
+                    f"Keep the title under {TITLE_MAX_LENGTH} characters "
+                    "(it has %(show_value)d). Longer thoughts belong in the body."
+                ),
+            },
+            "body": {"required": "Write a few words before saving. Even one line is enough."},
+            "written_on": {
+                "required": "Give the date this entry is about.",
+                "invalid": "Enter a real date, like 2025-03-14.",
+            },
+            "kind": {"invalid_choice": "Choose one of the kinds listed."},
+            "stage": {"invalid_choice": "Choose one of the stages listed, or leave it empty."},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["kind"].choices = Kind.choices
+        self.fields["stage"].choices = [("", "Not set"), *Stage.choices]
+        self.fields["title"].max_length = TITLE_MAX_LENGTH
+        if not self.is_bound and self.instance._state.adding:
+            self.initial.setdefault("written_on", timezone.localdate())
+        if self.instance.pk:
+            self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
+        if self.instance.mood is not None:
+            self.initial["mood"] = str(self.instance.mood)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise ValidationError(self.fields["body"].error_messages["required"])
+        return body
+
+    def clean_feelings(self) -> list[str]:
+        feelings = self.cleaned_data["feelings"]
+        if len(feelings) > 5:
+            raise ValidationError("Choose at most five feelings: the ones that are strongest.")
+        # Keep the fixed list's order, so the same feelings always read the same way.
+        order = [value for value, _ in Feeling.choices]
+        return sorted(feelings, key=order.index)
+
+    def clean_tags(self) -> list[str]:
+        names = parse_tags(self.cleaned_data["tags"])
+        if len(names) > MAX_TAGS:
+            raise ValidationError(f"Use at most {MAX_TAGS} tags on one entry.")
+        for name in names:
+            if len(name) > TAG_MAX_LENGTH:
+                raise ValidationError(
+                    f"The tag “{name[:20]}…” is too long: "
+                    f"keep tags under {TAG_MAX_LENGTH} characters."
+                )
+            if not _TAG_ALLOWED.match(name):
+                raise ValidationError(
+                    f"The tag “{name}” has characters tags cannot hold: use letters, numbers, "
+                    "spaces and dashes."
+                )
+        return names
+
+    def save(self, commit: bool = True) -> Entry:
+        entry = super().save(commit=False)
+        entry.user = self.user
+        if commit:
+            entry.save()
+            self.save_tags(entry)
+        return entry
+
+    def save_tags(self, entry: Entry) -> None:
+        names = self.cleaned_data["tags"]
+        existing = {tag.name: tag for tag in Tag.objects.for_user(self.user).filter(name__in=names)}
+        missing = [Tag(user=self.user, name=name) for name in names if name not in existing]
+        if missing:
+            Tag.objects.bulk_create(missing, ignore_conflicts=True)
+            existing = {
+                tag.name: tag for tag in Tag.objects.for_user(self.user).filter(name__in=names)
+            }
+        entry.tags.set([existing[name] for name in names])
+
+
+class EntryFilterForm(forms.Form):
+    """The filters of the entry list, read from the query string. Invalid values are
+    reported beside their field and ignored, never an error page."""
+
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
+    stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
+    mood = forms.TypedChoiceField(
+        choices=[
+            ("", "Any mood"),
+            *((str(v), f"{v} · {label}") for v, label in MOOD_LABELS.items()),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    tag = forms.CharField(required=False, max_length=TAG_MAX_LENGTH)
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    # `from` and `to` are Python keywords, so these fields carry other names in code
+    # and answer to the public query parameters of DESIGN.md in the URL.
+    PARAMS = {"date_from": "from", "date_to": "to"}
+
+    def add_prefix(self, field_name: str) -> str:
+        return self.PARAMS.get(field_name, field_name)
+
+    def clean_tag(self) -> str:
+        names = parse_tags(self.cleaned_data["tag"])
+        return names[0] if names else ""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "“To” is before “From”: swap the two dates.")
+        return cleaned
+
+    def filter(self, entries):
+        """Apply every valid filter to `entries`; invalid ones are left out."""
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        if data.get("kind"):
+            entries = entries.filter(kind=data["kind"])
+        if data.get("stage"):
+            entries = entries.filter(stage=data["stage"])
+        if data.get("mood"):
+            entries = entries.filter(mood=data["mood"])
+        if data.get("tag"):
+            entries = entries.filter(tags__name=data["tag"])
+        if data.get("date_from"):
+            entries = entries.filter(written_on__gte=data["date_from"])
+        if data.get("date_to"):
+            entries = entries.filter(written_on__lte=data["date_to"])
+        return entries
+
+    @property
+    def active(self) -> bool:
+        return self.is_bound and any(self.data.get(self.add_prefix(name)) for name in self.fields)

@@ -1,0 +1,159 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from .markdown import render_markdown, stored_html
+
+
+class Kind(models.TextChoices):
+    REFLECTION = "reflection", "Reflection"
+    LETTER = "letter", "Unsent letter"
+    DREAM = "dream", "Dream"
+    SIGN = "sign", "Sign"
+
+
+class Stage(models.TextChoices):
+    """The user's own sense of where they are, in the order most writing agrees on.
+    People loop back; nothing enforces the order."""
+
+    YEARNING = "yearning", "Yearning"
+    RECOGNITION = "recognition", "Recognition"
+    HONEYMOON = "honeymoon", "Honeymoon"
+    TESTING = "testing", "Testing"
+    CRISIS = "crisis", "Crisis"
+    RUNNING_CHASING = "running/chasing", "Running / chasing"
+    SURRENDER = "surrender", "Surrender"
+    REUNION = "reunion", "Reunion"
+
+
+class Feeling(models.TextChoices):
+    FEAR = "fear", "Fear"
+    LONGING = "longing", "Longing"
+    PEACE = "peace", "Peace"
+    LOVE = "love", "Love"
+    ANGER = "anger", "Anger"
+    GRIEF = "grief", "Grief"
+    HOPE = "hope", "Hope"
+    CONFUSION = "confusion", "Confusion"
+    RELIEF = "relief", "Relief"
+    SHAME = "shame", "Shame"
+    GRATITUDE = "gratitude", "Gratitude"
+    LONELINESS = "loneliness", "Loneliness"
+
+
+MOOD_LABELS = {1: "Very low", 2: "Low", 3: "Steady", 4: "Good", 5: "Bright"}
+
+TITLE_MAX_LENGTH = 200
+EXCERPT_LENGTH = 240
+
+
+class TagQuerySet(models.QuerySet):
+    def for_user(self, user) -> "TagQuerySet":
+        return self.filter(user=user)
+
+
+class Tag(models.Model):
+    """A free word a user files entries under; each user has their own set."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags"
+    )
+    name = models.CharField(max_length=40)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="tag_unique_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntryQuerySet(models.QuerySet):
+    def for_user(self, user) -> "EntryQuerySet":
+        """Every read of entries starts here: a user only ever sees their own."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def newest_first(self) -> "EntryQuerySet":
+        return self.order_by("-written_on", "-created_at")
+
+    def for_list(self) -> "EntryQuerySet":
+        """What a list of entries shows: no body, tags fetched in one query."""
+        return self.defer("body", "body_html").prefetch_related("tags")
+
+
+class Entry(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries"
+    )
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField()
+    body_html = models.TextField(editable=False)
+    excerpt = models.CharField(max_length=EXCERPT_LENGTH + 1, editable=False, blank=True)
+    written_on = models.DateField("date", default=timezone.localdate, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.REFLECTION)
+    mood = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    feelings = models.JSONField(default=list, blank=True)
+    stage = models.CharField(max_length=20, choices=Stage, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="entries")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "entries"
+        ordering = ["-written_on", "-created_at"]
+        indexes = [models.Index(fields=["user", "-written_on"], name="entry_user_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(mood__isnull=True) | models.Q(mood__gte=1, mood__lte=5),
+                name="entry_mood_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def save(self, *args, **kwargs) -> None:
+        # Rendered once here; every view shows the stored, sanitized HTML.
+        self.body_html = render_markdown(self.body)
+        self.excerpt = Truncator(" ".join(strip_tags(self.body_html).split())).chars(EXCERPT_LENGTH)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "excerpt"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("journal:entry-detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"{self.get_kind_display()} of {self.written_on:%-d %B %Y}"
+
+    @property
+    def body_safe(self):
+        return stored_html(self.body_html)
+
+    @property
+    def mood_label(self) -> str:
+        return MOOD_LABELS.get(self.mood, "")
+
+    def feeling_labels(self) -> list[str]:
+        labels = dict(Feeling.choices)
+        return [labels.get(value, value) for value in self.feelings]
