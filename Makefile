@@ -32,6 +32,9 @@ test: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+screenshots: install
+	$(BIN)/python -m pytest -m screenshots -p no:randomly tests/browser/test_screenshots.py -q -s
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,9 +1,11 @@
 from django import forms
 
+from config.forms import FocusFirstErrorMixin
+
 from .models import User, time_zone_choices
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(FocusFirstErrorMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(choices=time_zone_choices, label="Time zone")
 
     class Meta:

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from config.forms import FocusFirstErrorMixin
+
 from .models import MOOD_LABELS, TITLE_MAX_LENGTH, Entry, Feeling, Kind, Stage, Tag
 
 MAX_TAGS = 12
@@ -23,7 +25,7 @@ def parse_tags(raw: str) -> list[str]:
     return names
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
     mood = forms.TypedChoiceField(
         label="Mood",
         choices=[

@@ -1,0 +1,93 @@
+"""Deterministic demo journals, for screenshots, benchmarks and trying the app out.
+
+Everything is generated from a seed, so the same seed always gives the same journal.
+"""
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Entry, Feeling, Kind, Stage, Tag
+
+OPENINGS = [
+    "I woke before the alarm again.",
+    "The house was quiet tonight.",
+    "Something small reminded me of them today.",
+    "I almost wrote to them, and wrote here instead.",
+    "Today felt lighter than yesterday.",
+    "I noticed how tight my shoulders were.",
+    "A song came on in the café and I had to step outside.",
+    "I slept badly and dreamed of the sea.",
+]
+MIDDLES = [
+    "When I sit with the feeling instead of running from it, it softens a little.",
+    "I keep checking my phone, and every time I do, I come back to myself a bit later.",
+    "What I miss is not only them but the person I was when we were close.",
+    "Maybe the distance is teaching me where I end and where they begin.",
+    "I walked for an hour and let the thoughts pass like weather.",
+    "I talked to a friend and felt *heard* for the first time in weeks.",
+    "It is strange how the same memory can feel warm one day and sharp the next.",
+    "I want to be someone who can stay, even when it is **hard**.",
+]
+LISTS = [
+    "- a long walk\n- tea by the window\n- one honest sentence to myself",
+    "1. breathe\n2. write\n3. let it be",
+    "- what I felt: fear, then relief\n- what I needed: rest",
+]
+CLOSINGS = [
+    "> What you resist persists.",
+    "Tomorrow I will try to be gentle with myself.",
+    "That is enough for today.",
+    "I am still here, and that counts.",
+]
+TITLES = [
+    "The morning after", "Quiet", "A dream of water", "Almost", "Sign at the station",
+    "Letter I will not send", "Lighter", "Back to myself", "", "", "",
+]  # fmt: skip
+TAGS = ["mirror", "family", "work", "sleep", "walks", "friends", "signs", "body", "music"]
+
+
+def demo_body(rng: random.Random, paragraphs: int = 3) -> str:
+    parts = [rng.choice(OPENINGS)]
+    for _ in range(paragraphs):
+        parts.append(" ".join(rng.sample(MIDDLES, 2)))
+    if rng.random() < 0.4:
+        parts.append(rng.choice(LISTS))
+    parts.append(rng.choice(CLOSINGS))
+    return "\n\n".join(parts)
+
+
+@transaction.atomic
+def create_demo_journal(
+    email: str, *, days: int = 60, seed: int = 1, password: str | None = None
+) -> User:
+    """A user with an entry on most of the last `days` days, ending today in their zone."""
+    rng = random.Random(seed)
+    user, _ = User.objects.get_or_create(
+        email=email, defaults={"display_name": "Sam", "time_zone": "Europe/London"}
+    )
+    user.set_password(password) if password else user.set_unusable_password()
+    user.save()
+    tags = {name: Tag.objects.get_or_create(user=user, name=name)[0] for name in TAGS}
+    today = timezone.localdate(timezone=user.zone)
+    stages = list(Stage.values)
+    feelings = list(Feeling.values)
+    for offset in range(days):
+        if rng.random() < 0.15:
+            continue
+        entry = Entry.objects.create(
+            user=user,
+            title=rng.choice(TITLES),
+            body=demo_body(rng, paragraphs=rng.randint(1, 4)),
+            written_on=today - dt.timedelta(days=offset),
+            kind=rng.choices(list(Kind.values), weights=[6, 2, 1, 1])[0],
+            mood=rng.choice([None, 1, 2, 3, 3, 4, 4, 5]),
+            feelings=sorted(rng.sample(feelings, rng.randint(0, 3)), key=feelings.index),
+            stage=rng.choice(["", *stages]),
+        )
+        entry.tags.set([tags[name] for name in rng.sample(TAGS, rng.randint(0, 3))])
+    return user

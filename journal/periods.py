@@ -1,0 +1,313 @@
+"""Periods: a user's timeline cut into consecutive spans ("Together", "Separation 2 — you ran").
+
+Periods are derived from timeline events whenever they are needed and never stored. This
+module is plain Python on purpose (no Django import): the caller passes any objects with
+`kind`, `occurred_on` and `initiator` (see `EventLike`), and gets them back, untouched, inside
+the periods.
+
+The model
+---------
+Three kinds of event *open* a period: a meeting opens "together", a separation opens
+"separation" and a reunion opens "reunited". Contacts, urges and milestones never open one
+(nor does an event of a kind this module does not know); they are listed in the period whose
+dates contain them, and a contact inside a separation also resets its days without contact.
+
+Events are sorted stably by date, so events on one day keep the order they were given in.
+Everything before the first opening event is one "before" period with no lower bound
+(`start` is None). Each later period starts on the day of the event that opens it and ends,
+inclusively, the day before the next one opens. The last period is open (`end` is None): it
+is the current one. So every date, past or future, belongs to exactly one period, and with no
+events at all there is a single open "before" period.
+
+`number` counts periods of the same kind from 1 ("Separation 2", "Reunited (2)").
+
+Odd input never raises; it is resolved as below and explained in `notes` on the period it
+affects:
+
+- Several opening events on one day: the last one given decides the state from that day; the
+  earlier ones are noted. A period is never zero days long.
+- A separation while already apart: the separation continues, with no new number. A second
+  record of the same leaving is far likelier than two separations with no reunion between
+  them. If it names a different initiator, the first one is kept and the difference noted.
+- A reunion while not apart: the current period continues. As the very first opening event,
+  it opens "Reunited" (the user was apart before their timeline begins), with a note.
+- A meeting after the first one: during a separation it counts as a reunion; otherwise the
+  current period continues. Either way, a note.
+- A separation as the very first opening event: "before" runs up to it and it is
+  separation 1 (no note: people often start journaling once they are apart).
+- A separation that does not say who left: no perspective, and a note.
+- Events dated after `today`: left out of the periods, and counted in a note on the last one.
+  Events without a date are treated the same way.
+"""
+
+import datetime
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Protocol
+
+__all__ = ["EventLike", "Period", "current_period", "derive_periods", "period_for"]
+
+OPENING_KINDS = frozenset({"meeting", "separation", "reunion"})
+KNOWN_KINDS = OPENING_KINDS | {"contact", "urge", "milestone"}
+PERSPECTIVES = {"me": "runner", "them": "chaser", "mutual": "both"}
+
+_RAN = {"me": "you ran", "them": "they ran", "mutual": "mutual"}
+_WHO_LEFT = {"me": "you left", "them": "they left", "mutual": "mutual"}
+_SLUG_PREFIX = {"together": "together", "separation": "separation", "reunited": "reunion"}
+_BEFORE_TITLES = {
+    "": "Before we met",
+    "together": "Before we met",
+    "separation": "Before the first separation",
+    "reunited": "Before the first reunion",
+}
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+class EventLike(Protocol):
+    """What a timeline event needs to offer; a model instance or any plain object will do."""
+
+    @property
+    def kind(self) -> str: ...  # meeting, separation, contact, urge, reunion, milestone
+
+    @property
+    def occurred_on(self) -> datetime.date: ...
+
+    @property
+    def initiator(self) -> str: ...  # for a separation: me, them, mutual; "" otherwise
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One span of the timeline, from `start` to `end` inclusive (None: unbounded / open)."""
+
+    kind: str  # before, together, separation, reunited
+    start: datetime.date | None
+    end: datetime.date | None
+    number: int = 1
+    initiator: str = ""  # who left, for a separation: me, them, mutual (the first one recorded)
+    opened_by: EventLike | None = None  # the event that opened it; None for "before"
+    followed_by: str = ""  # the kind of the next period; "" for the open one
+    events: tuple[EventLike, ...] = ()  # every event dated inside it, in timeline order
+    contacts: tuple[EventLike, ...] = ()  # the contacts, for a separation
+    notes: tuple[str, ...] = ()
+
+    @property
+    def perspective(self) -> str:
+        """runner, chaser or both in a separation (by who left); "" otherwise."""
+        if self.kind != "separation":
+            return ""
+        return PERSPECTIVES.get(self.initiator, "")
+
+    @property
+    def is_open(self) -> bool:
+        return self.end is None
+
+    @property
+    def title(self) -> str:
+        if self.kind == "before":
+            return _BEFORE_TITLES.get(self.followed_by, "Before")
+        if self.kind == "separation":
+            ran = _RAN.get(self.initiator)
+            return f"Separation {self.number} — {ran}" if ran else f"Separation {self.number}"
+        name = "Together" if self.kind == "together" else "Reunited"
+        return name if self.number == 1 else f"{name} ({self.number})"
+
+    @property
+    def slug(self) -> str:
+        """A stable, URL-safe id for `?period=`: before, together-1, separation-2, reunion-1."""
+        if self.kind == "before":
+            return "before"
+        return f"{_SLUG_PREFIX.get(self.kind, self.kind)}-{self.number}"
+
+    def contains(self, day: datetime.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def days(self, today: datetime.date) -> int | None:
+        """Its length in days, both ends counted (an open period runs to today).
+
+        None for a "before" period, which has no first day.
+        """
+        if self.start is None:
+            return None
+        last = today if self.end is None else self.end
+        return max(0, (last - self.start).days + 1)
+
+    def days_without_contact(self, today: datetime.date) -> int | None:
+        """Days since the last contact of a separation, or since it began when there was none.
+
+        Counted up to the end of the separation, or to today while it lasts: 0 on the day of a
+        contact (or on the separation's first day). None outside a separation.
+        """
+        if self.kind != "separation" or self.start is None:
+            return None
+        last = today if self.end is None else min(self.end, today)
+        contact_days = [day for c in self.contacts if (day := _day(c)) and day <= last]
+        since = max(contact_days, default=self.start)
+        return max(0, (last - since).days)
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A period while it is being built; its end is known only once the next one opens."""
+
+    kind: str
+    start: datetime.date | None
+    number: int = 1
+    initiator: str = ""
+    opened_by: EventLike | None = None
+    events: list[EventLike] = field(default_factory=list)
+    contacts: list[EventLike] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def derive_periods(events: Iterable[EventLike], today: datetime.date) -> list[Period]:
+    """Cut the timeline into consecutive periods, the last one open (see the module docstring)."""
+    dated: list[tuple[datetime.date, EventLike]] = []
+    undated = 0
+    for event in events:
+        day = _day(event)
+        if day is None:
+            undated += 1
+        else:
+            dated.append((day, event))
+    dated.sort(key=itemgetter(0))  # stable: one day's events keep the order given
+    past = [pair for pair in dated if pair[0] <= today]
+
+    drafts = [_Draft("before", None)]
+    counts: Counter[str] = Counter()
+    for day, group in itertools.groupby(past, key=itemgetter(0)):
+        day_events = [event for _, event in group]
+        current = drafts[-1]
+        notes: list[str] = []
+        openers = [event for event in day_events if _kind(event) in OPENING_KINDS]
+        if openers:
+            *earlier, last = openers
+            notes.extend(
+                f"A {_kind(event)} on {day} was followed by a {_kind(last)} the same day; "
+                "the later one counts."
+                for event in earlier
+            )
+            opens, note = _step(current, last, day)
+            if note:
+                notes.append(note)
+            if opens:
+                counts[opens] += 1
+                current = _Draft(opens, day, counts[opens], opened_by=last)
+                if opens == "separation":
+                    current.initiator = _initiator(last)
+                    if current.initiator not in PERSPECTIVES:
+                        notes.append("This separation does not say who left.")
+                drafts.append(current)
+        current.notes.extend(notes)
+        for event in day_events:
+            current.events.append(event)
+            kind = _kind(event)
+            if kind == "contact" and current.kind == "separation":
+                current.contacts.append(event)
+            elif kind not in KNOWN_KINDS:
+                current.notes.append(
+                    f"An event of unknown kind “{kind}” on {day} is listed here "
+                    "but does not change the period."
+                )
+
+    # Nothing can come before date.min, so a "before" period there would have no days at all.
+    if len(drafts) > 1 and drafts[1].start == datetime.date.min:
+        drafts.pop(0)
+    future = len(dated) - len(past)
+    if future:
+        drafts[-1].notes.append(f"Not counted yet: {_count(future)} dated after today.")
+    if undated:
+        drafts[-1].notes.append(f"Left out: {_count(undated)} without a date.")
+
+    periods = []
+    for draft, following in zip(drafts, [*drafts[1:], None], strict=True):
+        periods.append(
+            Period(
+                kind=draft.kind,
+                start=draft.start,
+                end=following.start - _ONE_DAY if following else None,
+                number=draft.number,
+                initiator=draft.initiator,
+                opened_by=draft.opened_by,
+                followed_by=following.kind if following else "",
+                events=tuple(draft.events),
+                contacts=tuple(draft.contacts),
+                notes=tuple(draft.notes),
+            )
+        )
+    return periods
+
+
+def period_for(periods: Sequence[Period], day: datetime.date) -> Period:
+    """The period that contains `day` (with derived periods, there is always exactly one)."""
+    for period in periods:
+        if period.contains(day):
+            return period
+    raise ValueError(f"No period contains {day}.")
+
+
+def current_period(periods: Sequence[Period]) -> Period:
+    """The period the user is in now: the last, open one."""
+    if not periods:
+        raise ValueError("There are no periods.")
+    return periods[-1]
+
+
+def _step(current: _Draft, event: EventLike, day: datetime.date) -> tuple[str, str]:
+    """What an opening event does in the current period: the kind it opens ("" for none), and
+    a note when the input was odd."""
+    kind, state = _kind(event), current.kind
+    if kind == "separation":
+        if state != "separation":
+            return "separation", ""
+        note = (
+            f"Another separation was recorded on {day} while already apart; "
+            "it is counted as part of this one."
+        )
+        other = _initiator(event)
+        if other != current.initiator:
+            note += (
+                f" It records “{_who_left(other)}” where the first said "
+                f"“{_who_left(current.initiator)}”; the first is kept."
+            )
+        return "", note
+    if kind == "reunion":
+        if state == "separation":
+            return "reunited", ""
+        note = f"A reunion was recorded on {day} without a separation before it."
+        if state == "before":
+            return "reunited", note
+        return "", note + " This period continues."
+    # A meeting.
+    if state == "before":
+        return "together", ""
+    if state == "separation":
+        note = f"A meeting was recorded on {day} during a separation; it counts as a reunion."
+        return "reunited", note
+    return "", f"Another meeting was recorded on {day}; it does not start a new period."
+
+
+def _day(event: EventLike) -> datetime.date | None:
+    day = getattr(event, "occurred_on", None)
+    if isinstance(day, datetime.datetime):  # a datetime does not compare with a date
+        return day.date()
+    return day if isinstance(day, datetime.date) else None
+
+
+def _kind(event: EventLike) -> str:
+    return str(getattr(event, "kind", "") or "").strip().lower()
+
+
+def _initiator(event: EventLike) -> str:
+    return str(getattr(event, "initiator", "") or "").strip().lower()
+
+
+def _who_left(initiator: str) -> str:
+    return _WHO_LEFT.get(initiator, "not said")
+
+
+def _count(n: int) -> str:
+    return "1 event" if n == 1 else f"{n} events"
