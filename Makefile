@@ -33,7 +33,7 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 screenshots: install
-	$(BIN)/python -m pytest -m screenshots -p no:randomly tests/browser/test_screenshots.py -q -s
+	MIRROR_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_screenshots.py -q -s
 
 lint: install
 	$(BIN)/ruff check .

@@ -34,6 +34,14 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
 
+class Perspective(models.TextChoices):
+    """Which side of a separation the user feels they are on, until their timeline says."""
+
+    RUNNER = "runner", "I’m the one who ran"
+    CHASER = "chaser", "I’m the one left behind"
+    UNSURE = "unsure", "Not sure, or both"
+
+
 class User(AbstractUser):
     """A Mirror user: signs in with an email address, has no username."""
 
@@ -51,6 +59,13 @@ class User(AbstractUser):
         max_length=64,
         default="UTC",
         help_text="Dates of your entries and “today” follow this time zone.",
+    )
+
+    perspective = models.CharField(
+        max_length=10,
+        choices=Perspective,
+        default=Perspective.UNSURE,
+        help_text="Mirror picks each day’s question to fit. Your timeline can decide it later.",
     )
 
     USERNAME_FIELD = "email"

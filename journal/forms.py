@@ -6,7 +6,17 @@ from django.utils import timezone
 
 from config.forms import FocusFirstErrorMixin
 
-from .models import MOOD_LABELS, TITLE_MAX_LENGTH, Entry, Feeling, Kind, Stage, Tag
+from .models import (
+    MOOD_LABELS,
+    TITLE_MAX_LENGTH,
+    Entry,
+    Feeling,
+    Kind,
+    Prompt,
+    PromptPerspective,
+    Stage,
+    Tag,
+)
 
 MAX_TAGS = 12
 TAG_MAX_LENGTH = 40
@@ -56,7 +66,17 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
 
     class Meta:
         model = Entry
-        fields = ["title", "body", "written_on", "kind", "mood", "feelings", "stage", "tags"]
+        fields = [
+            "title",
+            "body",
+            "written_on",
+            "kind",
+            "mood",
+            "feelings",
+            "stage",
+            "tags",
+            "prompt",
+        ]
         labels = {"body": "Your words", "written_on": "Date", "kind": "Kind", "stage": "Stage"}
         help_texts = {
             "body": "Markdown works: *emphasis*, **strong**, lists, > quotes, [links](https://…).",
@@ -67,6 +87,7 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
             "title": forms.TextInput(attrs={"placeholder": "Optional", "autocomplete": "off"}),
             "body": forms.Textarea(attrs={"rows": 14}),
             "written_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "prompt": forms.HiddenInput,
         }
         error_messages = {
             "title": {
@@ -82,6 +103,7 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
             },
             "kind": {"invalid_choice": "Choose one of the kinds listed."},
             "stage": {"invalid_choice": "Choose one of the stages listed, or leave it empty."},
+            "prompt": {"invalid_choice": "That prompt is not available any more."},
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -90,12 +112,31 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
         self.fields["kind"].choices = Kind.choices
         self.fields["stage"].choices = [("", "Not set"), *Stage.choices]
         self.fields["title"].max_length = TITLE_MAX_LENGTH
+        self.fields["prompt"].queryset = Prompt.objects.for_user(user)
+        if self.instance.prompt_id:
+            # An entry keeps the prompt it answered, even one since retired.
+            self.fields["prompt"].queryset = Prompt.objects.filter(
+                pk=self.instance.prompt_id
+            ) | Prompt.objects.for_user(user)
         if not self.is_bound and self.instance._state.adding:
             self.initial.setdefault("written_on", timezone.localdate())
         if self.instance.pk:
             self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
         if self.instance.mood is not None:
             self.initial["mood"] = str(self.instance.mood)
+
+    @property
+    def prompt_text(self) -> str:
+        """The words of the prompt this entry answers, for showing above the body."""
+        value = self["prompt"].value()
+        if not value:
+            return ""
+        if self.instance.prompt_text and str(self.instance.prompt_id) == str(value):
+            return self.instance.prompt_text
+        try:
+            return self.fields["prompt"].queryset.get(pk=value).text
+        except (Prompt.DoesNotExist, ValueError, TypeError):
+            return ""
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]
@@ -163,7 +204,13 @@ class EntryFilterForm(forms.Form):
         empty_value=None,
         required=False,
     )
+    perspective = forms.ChoiceField(
+        label="Prompt for",
+        choices=[("", "Any perspective"), *PromptPerspective.choices],
+        required=False,
+    )
     tag = forms.CharField(required=False, max_length=TAG_MAX_LENGTH)
+    prompt = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -201,6 +248,10 @@ class EntryFilterForm(forms.Form):
             entries = entries.filter(mood=data["mood"])
         if data.get("tag"):
             entries = entries.filter(tags__name=data["tag"])
+        if data.get("perspective"):
+            entries = entries.filter(prompt__perspective=data["perspective"])
+        if data.get("prompt"):
+            entries = entries.filter(prompt_id=data["prompt"])
         if data.get("date_from"):
             entries = entries.filter(written_on__gte=data["date_from"])
         if data.get("date_to"):
@@ -210,3 +261,64 @@ class EntryFilterForm(forms.Form):
     @property
     def active(self) -> bool:
         return self.is_bound and any(self.data.get(self.add_prefix(name)) for name in self.fields)
+
+
+class PromptForm(FocusFirstErrorMixin, forms.ModelForm):
+    """A user's own prompt."""
+
+    class Meta:
+        model = Prompt
+        fields = ["text", "perspective", "stage", "theme"]
+        labels = {"text": "Your question", "perspective": "For", "theme": "Theme"}
+        help_texts = {"theme": "One or two words, e.g. self-love. Optional."}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "text": {
+                "required": "Write the question you want to be asked.",
+                "max_length": "Keep the question under 500 characters.",
+            },
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["stage"].choices = [("", "Any stage"), *Stage.choices]
+
+    def clean_text(self) -> str:
+        text = " ".join(self.cleaned_data["text"].split())
+        if not text:
+            raise ValidationError(self.fields["text"].error_messages["required"])
+        return text
+
+    def clean_theme(self) -> str:
+        return " ".join(self.cleaned_data["theme"].split()).lower()
+
+    def save(self, commit: bool = True) -> Prompt:
+        prompt = super().save(commit=False)
+        prompt.user = self.user
+        if commit:
+            prompt.save()
+        return prompt
+
+
+class PromptFilterForm(forms.Form):
+    perspective = forms.ChoiceField(
+        label="For", choices=[("", "Everyone"), *PromptPerspective.choices], required=False
+    )
+    stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
+    theme = forms.ChoiceField(choices=[("", "Any theme")], required=False)
+
+    def __init__(self, data=None, *, themes: list[str], **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["theme"].choices = [("", "Any theme"), *((t, t.capitalize()) for t in themes)]
+
+    def filter(self, prompts):
+        self.is_valid()
+        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        if data.get("perspective"):
+            prompts = prompts.filter(perspective=data["perspective"])
+        if data.get("stage"):
+            prompts = prompts.filter(stage=data["stage"])
+        if data.get("theme"):
+            prompts = prompts.filter(theme=data["theme"])
+        return prompts

@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -53,6 +54,75 @@ TITLE_MAX_LENGTH = 200
 EXCERPT_LENGTH = 240
 
 
+class PromptPerspective(models.TextChoices):
+    RUNNER = "runner", "Runner"
+    CHASER = "chaser", "Chaser"
+    ANY = "any", "Any moment"
+
+
+class PromptQuerySet(models.QuerySet):
+    def for_user(self, user) -> "PromptQuerySet":
+        """Built-in prompts (still in the library) and the user's own."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(models.Q(user__isnull=True, retired=False) | models.Q(user=user))
+
+    def own(self, user) -> "PromptQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def fitting(self, perspective: str) -> "PromptQuerySet":
+        """Prompts for a runner, a chaser, or (unsure/both) every perspective."""
+        if perspective in {PromptPerspective.RUNNER, PromptPerspective.CHASER}:
+            return self.filter(perspective__in=[perspective, PromptPerspective.ANY])
+        return self
+
+
+class Prompt(models.Model):
+    """A guided question. Built-in prompts have a `key` and no user, and are loaded from
+    journal/data/prompts.yaml; a user's own prompts have a user and no key."""
+
+    key = models.SlugField(max_length=80, unique=True, null=True, blank=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="prompts",
+    )
+    perspective = models.CharField(
+        max_length=10, choices=PromptPerspective, default=PromptPerspective.ANY
+    )
+    stage = models.CharField(max_length=20, choices=Stage, blank=True)
+    theme = models.CharField(max_length=40, blank=True)
+    text = models.TextField(max_length=500)
+    # A built-in prompt removed from the data file is retired, not deleted: entries that
+    # answered it keep their link, and it is no longer offered.
+    retired = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PromptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["perspective", "theme", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=True, key__isnull=False)
+                | models.Q(user__isnull=False, key__isnull=True),
+                name="prompt_builtin_has_key_own_has_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.user_id is None
+
+
 class TagQuerySet(models.QuerySet):
     def for_user(self, user) -> "TagQuerySet":
         return self.filter(user=user)
@@ -88,6 +158,25 @@ class EntryQuerySet(models.QuerySet):
     def newest_first(self) -> "EntryQuerySet":
         return self.order_by("-written_on", "-created_at")
 
+    def streak(self, today) -> int:
+        """Consecutive days with at least one entry, ending today — or yesterday, so the
+        streak is not lost before today's entry is written."""
+        days = self.filter(written_on__lte=today).order_by("-written_on")
+        expected = today
+        count = 0
+        for day in days.values_list("written_on", flat=True).distinct().iterator():
+            if count == 0 and day == today - dt.timedelta(days=1):
+                expected = day
+            if day != expected:
+                break
+            count += 1
+            expected = day - dt.timedelta(days=1)
+        return count
+
+    def on_this_day(self, today) -> "EntryQuerySet":
+        """Entries written on this day of the month in earlier months and years."""
+        return self.filter(written_on__day=today.day, written_on__lt=today)
+
     def for_list(self) -> "EntryQuerySet":
         """What a list of entries shows: no body, tags fetched in one query."""
         return self.defer("body", "body_html").prefetch_related("tags")
@@ -112,6 +201,11 @@ class Entry(models.Model):
     feelings = models.JSONField(default=list, blank=True)
     stage = models.CharField(max_length=20, choices=Stage, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="entries")
+    prompt = models.ForeignKey(
+        Prompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
+    )
+    # The prompt's words when the entry was written, kept even if the prompt changes.
+    prompt_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,6 +226,8 @@ class Entry(models.Model):
         return self.display_title
 
     def save(self, *args, **kwargs) -> None:
+        if self.prompt_id and not self.prompt_text:
+            self.prompt_text = self.prompt.text
         # Rendered once here; every view shows the stored, sanitized HTML.
         self.body_html = render_markdown(self.body)
         self.excerpt = Truncator(" ".join(strip_tags(self.body_html).split())).chars(EXCERPT_LENGTH)

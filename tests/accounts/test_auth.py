@@ -23,16 +23,46 @@ def test_signup_asks_for_email_and_password_only(client):
 def test_signup_creates_the_user_and_signs_in(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "New.Person@Example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "New.Person@Example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "perspective": "chaser",
+            "time_zone": "Europe/Lisbon",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get()
     assert user.email == "new.person@example.com"
+    assert user.perspective == "chaser"
+    assert user.time_zone == "Europe/Lisbon"
     home = client.get(reverse("home"))
     assert home.context["user"] == user
     assert "Hello, new.person." in home.text
     # Verification is optional in development: a confirmation mail is sent all the same.
     assert any("Confirm" in message.subject for message in mail.outbox)
+
+
+def test_signup_without_javascript_falls_back_to_utc_and_unsure(client):
+    client.post(
+        reverse("account_signup"),
+        {"email": "plain@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    user = User.objects.get()
+    assert (user.time_zone, user.perspective) == ("UTC", "unsure")
+
+
+def test_signup_ignores_an_unknown_time_zone(client):
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "odd@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "time_zone": "Mars/Olympus",
+        },
+    )
+    assert User.objects.get().time_zone == "UTC"
 
 
 def test_signup_refuses_a_taken_email_and_a_weak_password(client, alice):

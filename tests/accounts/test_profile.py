@@ -10,15 +10,20 @@ PROFILE = reverse("accounts:profile")
 
 
 def test_profile_saves_time_zone_and_name(alice_client, alice):
-    response = alice_client.post(PROFILE, {"display_name": "Al", "time_zone": "Asia/Tokyo"})
+    response = alice_client.post(
+        PROFILE, {"display_name": "Al", "time_zone": "Asia/Tokyo", "perspective": "runner"}
+    )
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.time_zone == "Asia/Tokyo"
     assert alice.display_name == "Al"
+    assert alice.perspective == "runner"
 
 
 def test_unknown_time_zone_is_refused_beside_the_field(alice_client, alice):
-    response = alice_client.post(PROFILE, {"display_name": "Al", "time_zone": "Mars/Olympus"})
+    response = alice_client.post(
+        PROFILE, {"display_name": "Al", "time_zone": "Mars/Olympus", "perspective": "runner"}
+    )
     assert response.status_code == 200
     assert "time_zone" in response.context["form"].errors
     assert 'value="Al"' in response.text

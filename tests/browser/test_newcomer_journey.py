@@ -22,6 +22,7 @@ def sign_up(page) -> None:
     page.get_by_label("Email", exact=True).fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_label("I’m the one left behind").check()
     page.get_by_role("button", name="Sign Up").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, newcomer.")
 
@@ -37,8 +38,13 @@ def log_in(page) -> None:
 def test_newcomer_signs_up_writes_edits_filters_and_comes_back(page):
     sign_up(page)
     assert_accessible(page, "today")
+    # The first question fits the perspective chosen at sign-up.
+    expect(page.get_by_role("heading", name="Today’s question")).to_be_visible()
+    expect(page.locator(".today-prompt .prompt-text")).not_to_be_empty()
+    heading = page.get_by_role("heading", name="Today’s question").inner_text()
+    assert "runner" not in heading
 
-    page.get_by_role("link", name="Write today’s entry").click()
+    page.get_by_role("link", name="Write", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Write an entry")
     assert_accessible(page, "new entry")
     page.get_by_label("Title").fill("First light")
@@ -100,6 +106,34 @@ def test_newcomer_signs_up_writes_edits_filters_and_comes_back(page):
     log_in(page)
     page.goto(entry_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("First light")
+
+
+def test_newcomer_answers_todays_prompt_and_browses_the_library(page):
+    sign_up(page)
+    question = page.locator(".today-prompt .prompt-text").inner_text()
+    page.get_by_role("link", name="Ask me something else").click()
+    other = page.locator(".today-prompt .prompt-text").inner_text()
+    assert other != question
+    page.get_by_label("Your answer").fill("Answered in *one* step.")
+    page.get_by_role("button", name="Save to my journal").click()
+    expect(page.locator(".prompt-answered")).to_have_text(other)
+    expect(page.locator(".prose em")).to_have_text("one")
+    page.get_by_role("link", name="Today", exact=True).click()
+    expect(page.locator(".stats")).to_contain_text("1 day in a row")
+
+    page.get_by_role("link", name="Prompts", exact=True).click()
+    assert_accessible(page, "prompts")
+    page.get_by_label("For", exact=True).first.select_option("runner")
+    page.get_by_role("button", name="Show prompts").click()
+    expect(page.locator(".prompt-item .badge").first).to_have_text("Runner")
+    page.get_by_text("Add a prompt of your own").click()
+    page.get_by_label("Your question").fill("What did the sea say today?")
+    page.get_by_role("button", name="Add prompt").click()
+    own = page.locator("#own .prompt-item")
+    expect(own).to_contain_text("What did the sea say today?")
+    own.get_by_role("link", name="Write about this").click()
+    expect(page.locator(".prompt-answered")).to_contain_text("What did the sea say today?")
+    assert_accessible(page, "new entry from a prompt")
 
 
 def test_mistakes_are_shown_beside_the_field_and_nothing_is_lost(page):

@@ -1,9 +1,11 @@
 """`make screenshots`: every page at phone and desktop width, light and dark, as PNGs in
 screenshots/ (ignored by git), so anyone can look at the whole app in a minute.
 
-Marked `screenshots`, so the test suite does not run it; `make screenshots` does.
+It is not part of the test suite: it runs only when MIRROR_SCREENSHOTS=1, as
+`make screenshots` sets.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,13 @@ from journal.demo import create_demo_journal
 from tests.browser.conftest import PageProblems, assert_accessible, new_page
 from tests.conftest import PASSWORD, make_user
 
-pytestmark = [pytest.mark.screenshots, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.screenshots,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        os.environ.get("MIRROR_SCREENSHOTS") != "1", reason="screenshots: run `make screenshots`"
+    ),
+]
 
 OUT = Path(settings.BASE_DIR) / "screenshots"
 WIDTHS = {"phone": (375, 812), "desktop": (1280, 900)}
@@ -24,6 +32,8 @@ def signed_in_pages(entry_id: str) -> dict[str, str]:
     return {
         "today": "/",
         "entries": "/entries/",
+        "prompts": "/prompts/",
+        "prompts-filtered": "/prompts/?perspective=chaser&stage=surrender",
         "entries-filtered": "/entries/?kind=reflection&mood=4",
         "entry": f"/entries/{entry_id}/",
         "entry-new": "/entries/new/",
