@@ -10,12 +10,15 @@ from .models import (
     MOOD_LABELS,
     TITLE_MAX_LENGTH,
     Entry,
+    EventKind,
     Feeling,
+    Initiator,
     Kind,
     Prompt,
     PromptPerspective,
     Stage,
     Tag,
+    TimelineEvent,
 )
 
 MAX_TAGS = 12
@@ -204,10 +207,12 @@ class EntryFilterForm(forms.Form):
         empty_value=None,
         required=False,
     )
+    period = forms.ChoiceField(choices=[("", "Any period")], required=False)
     perspective = forms.ChoiceField(
-        label="Prompt for",
-        choices=[("", "Any perspective"), *PromptPerspective.choices],
+        label="Written as",
+        choices=[("", "Either"), ("runner", "The runner"), ("chaser", "The chaser")],
         required=False,
+        help_text="In a separation on that side, or answering a prompt for it.",
     )
     tag = forms.CharField(required=False, max_length=TAG_MAX_LENGTH)
     prompt = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
@@ -221,6 +226,17 @@ class EntryFilterForm(forms.Form):
     # `from` and `to` are Python keywords, so these fields carry other names in code
     # and answer to the public query parameters of DESIGN.md in the URL.
     PARAMS = {"date_from": "from", "date_to": "to"}
+
+    def __init__(self, data=None, *, timeline=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.timeline = timeline
+        if timeline is not None and timeline.has_events:
+            self.fields["period"].choices = [
+                ("", "Any period"),
+                *((p.slug, p.title) for p in reversed(timeline.periods)),
+            ]
+        else:
+            del self.fields["period"]
 
     def add_prefix(self, field_name: str) -> str:
         return self.PARAMS.get(field_name, field_name)
@@ -248,8 +264,15 @@ class EntryFilterForm(forms.Form):
             entries = entries.filter(mood=data["mood"])
         if data.get("tag"):
             entries = entries.filter(tags__name=data["tag"])
+        if data.get("period"):
+            entries = entries.filter(
+                self.timeline.date_range(self.timeline.by_slug(data["period"]))
+            )
         if data.get("perspective"):
-            entries = entries.filter(prompt__perspective=data["perspective"])
+            if self.timeline is not None:
+                entries = entries.filter(self.timeline.perspective_filter(data["perspective"]))
+            else:
+                entries = entries.filter(prompt__perspective=data["perspective"])
         if data.get("prompt"):
             entries = entries.filter(prompt_id=data["prompt"])
         if data.get("date_from"):
@@ -322,3 +345,60 @@ class PromptFilterForm(forms.Form):
         if data.get("theme"):
             prompts = prompts.filter(theme=data["theme"])
         return prompts
+
+
+class TimelineEventForm(FocusFirstErrorMixin, forms.ModelForm):
+    class Meta:
+        model = TimelineEvent
+        fields = ["kind", "occurred_on", "initiator", "note"]
+        labels = {"kind": "What happened", "occurred_on": "Date", "note": "Note"}
+        help_texts = {
+            "initiator": "Only for a separation. There is no blame in this; it only shapes "
+            "which questions Mirror asks you.",
+            "note": "Optional. A few words on what happened; Markdown works.",
+        }
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "initiator": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "kind": {"invalid_choice": "Choose one of the kinds of event listed."},
+            "occurred_on": {
+                "required": "Give the date it happened.",
+                "invalid": "Enter a real date, like 2025-03-14.",
+            },
+            "initiator": {"invalid_choice": "Choose who left, from the list."},
+        }
+
+    def __init__(self, *args, user, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.today = today
+        self.fields["kind"].choices = EventKind.choices
+        self.fields["initiator"].choices = Initiator.choices
+        self.fields["initiator"].required = False
+        if not self.is_bound and self.instance._state.adding:
+            self.initial.setdefault("occurred_on", today)
+
+    def clean_occurred_on(self):
+        day = self.cleaned_data["occurred_on"]
+        if day > self.today:
+            raise ValidationError("That date is still to come: record events once they happen.")
+        return day
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("kind") == EventKind.SEPARATION:
+            if not cleaned.get("initiator"):
+                self.add_error("initiator", "Say who left: you, them, or both of you.")
+        else:
+            cleaned["initiator"] = ""
+        return cleaned
+
+    def save(self, commit: bool = True) -> TimelineEvent:
+        event = super().save(commit=False)
+        event.user = self.user
+        if commit:
+            event.save()
+        return event

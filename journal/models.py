@@ -253,3 +253,67 @@ class Entry(models.Model):
     def feeling_labels(self) -> list[str]:
         labels = dict(Feeling.choices)
         return [labels.get(value, value) for value in self.feelings]
+
+
+class EventKind(models.TextChoices):
+    MEETING = "meeting", "We met"
+    SEPARATION = "separation", "Separation"
+    CONTACT = "contact", "Contact during a separation"
+    URGE = "urge", "I felt the urge to reach out"
+    REUNION = "reunion", "Reunion"
+    MILESTONE = "milestone", "Milestone"
+
+
+class Initiator(models.TextChoices):
+    ME = "me", "I left"
+    THEM = "them", "They left"
+    MUTUAL = "mutual", "We both stepped back"
+
+
+class TimelineEventQuerySet(models.QuerySet):
+    def for_user(self, user) -> "TimelineEventQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    def in_order(self) -> "TimelineEventQuerySet":
+        return self.order_by("occurred_on", "created_at", "id")
+
+
+class TimelineEvent(models.Model):
+    """A dated event of the user's connection. Periods are derived from these
+    (journal/periods.py) and never stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timeline_events"
+    )
+    kind = models.CharField(max_length=20, choices=EventKind)
+    occurred_on = models.DateField("date")
+    initiator = models.CharField("who left", max_length=10, choices=Initiator, blank=True)
+    note = models.TextField(blank=True)
+    note_html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TimelineEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_on", "created_at", "id"]
+        indexes = [models.Index(fields=["user", "occurred_on"], name="event_user_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_on}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.note_html = render_markdown(self.note)
+        super().save(*args, **kwargs)
+
+    @property
+    def note_safe(self):
+        return stored_html(self.note_html)
+
+    @property
+    def label(self) -> str:
+        if self.kind == EventKind.SEPARATION and self.initiator:
+            return f"Separation — {self.get_initiator_display().lower()}"
+        return self.get_kind_display()

@@ -94,3 +94,25 @@ def todays_prompt(user, today: dt.date, *, perspective: str, another: int = 0):
     fresh = [pk for pk in candidates if pk not in answered] or candidates
     chosen = fresh[(_day_seed(user.pk, today) + another) % len(fresh)]
     return Prompt.objects.get(pk=chosen)
+
+
+URGE_THEMES = ("contact", "longing", "self-love")
+
+
+def urge_prompt(user, today: dt.date, *, perspective: str):
+    """A question to write to when the urge to reach out comes: one about contact and
+    longing, for the user's side, different on each urge of the day."""
+    from .models import Prompt, TimelineEvent
+
+    prompts = list(
+        Prompt.objects.for_user(user)
+        .fitting(perspective)
+        .filter(theme__in=URGE_THEMES)
+        .order_by("id")
+    )
+    if not prompts:
+        return None
+    urges_today = (
+        TimelineEvent.objects.for_user(user).filter(kind="urge", occurred_on=today).count()
+    )
+    return prompts[(_day_seed(user.pk, today) + urges_today) % len(prompts)]

@@ -1,17 +1,22 @@
 from django.urls import path
 
-from . import views
+from .views import entries, prompts, timeline
 
 app_name = "journal"
 
 urlpatterns = [
-    path("entries/", views.entry_list, name="entry-list"),
-    path("entries/new/", views.entry_create, name="entry-create"),
-    path("entries/<uuid:pk>/", views.entry_detail, name="entry-detail"),
-    path("entries/<uuid:pk>/edit/", views.entry_edit, name="entry-edit"),
-    path("entries/<uuid:pk>/delete/", views.entry_delete, name="entry-delete"),
-    path("prompts/", views.prompt_list, name="prompt-list"),
-    path("prompts/new/", views.prompt_create, name="prompt-create"),
-    path("prompts/<int:pk>/edit/", views.prompt_edit, name="prompt-edit"),
-    path("prompts/<int:pk>/delete/", views.prompt_delete, name="prompt-delete"),
+    path("entries/", entries.entry_list, name="entry-list"),
+    path("entries/new/", entries.entry_create, name="entry-create"),
+    path("entries/<uuid:pk>/", entries.entry_detail, name="entry-detail"),
+    path("entries/<uuid:pk>/edit/", entries.entry_edit, name="entry-edit"),
+    path("entries/<uuid:pk>/delete/", entries.entry_delete, name="entry-delete"),
+    path("timeline/", timeline.timeline, name="timeline"),
+    path("timeline/new/", timeline.event_create, name="event-create"),
+    path("timeline/urge/", timeline.urge, name="urge"),
+    path("timeline/<int:pk>/edit/", timeline.event_edit, name="event-edit"),
+    path("timeline/<int:pk>/delete/", timeline.event_delete, name="event-delete"),
+    path("prompts/", prompts.prompt_list, name="prompt-list"),
+    path("prompts/new/", prompts.prompt_create, name="prompt-create"),
+    path("prompts/<int:pk>/edit/", prompts.prompt_edit, name="prompt-edit"),
+    path("prompts/<int:pk>/delete/", prompts.prompt_delete, name="prompt-delete"),
 ]

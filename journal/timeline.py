@@ -1,0 +1,162 @@
+"""A user's timeline for one request: their events, the periods derived from them, and the
+figures the pages show. Built once per request (see `timeline_for`), so every part of a page
+agrees on the same periods and no page derives them twice.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from statistics import fmean
+
+from django.db.models import Q
+from django.http import HttpRequest
+
+from .models import Entry, EventKind, TimelineEvent
+from .periods import Period, derive_periods, period_for
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """A period with what the user wrote and felt in it."""
+
+    period: Period
+    days: int | None
+    entries: int
+    average_mood: float | None
+    urges: int
+    days_without_contact: int | None
+
+    @property
+    def contacts(self) -> int:
+        return len(self.period.contacts)
+
+
+@dataclass(frozen=True)
+class Summary:
+    separations: int
+    average_separation_days: float | None
+    longest_separation_days: int | None
+    days_together: int
+    current_separation_days: int | None
+    days_since_contact: int | None
+
+
+class Timeline:
+    def __init__(self, user, today: dt.date) -> None:
+        self.user = user
+        self.today = today
+        self.events = list(TimelineEvent.objects.for_user(user).in_order())
+        self.periods = derive_periods(self.events, today)
+
+    @property
+    def has_events(self) -> bool:
+        return bool(self.events)
+
+    @property
+    def current(self) -> Period:
+        return self.periods[-1]
+
+    def period_for(self, day: dt.date) -> Period:
+        return period_for(self.periods, day)
+
+    def by_slug(self, slug: str) -> Period | None:
+        return next((p for p in self.periods if p.slug == slug), None)
+
+    def day_number(self, period: Period, day: dt.date) -> int | None:
+        """1 on the period's first day; None for the unbounded "before" period."""
+        return None if period.start is None else (day - period.start).days + 1
+
+    @property
+    def separations(self) -> list[Period]:
+        return [p for p in self.periods if p.kind == "separation"]
+
+    @property
+    def perspective(self) -> str:
+        """runner or chaser in a separation, "both" when mutual; "" outside one."""
+        return self.current.perspective
+
+    def date_range(self, period: Period) -> Q:
+        """The entries dated inside `period`, as a filter."""
+        q = Q()
+        if period.start is not None:
+            q &= Q(written_on__gte=period.start)
+        if period.end is not None:
+            q &= Q(written_on__lte=period.end)
+        return q
+
+    def perspective_filter(self, perspective: str) -> Q:
+        """Entries written as the runner (or chaser): inside a separation where the user was,
+        or answering a prompt written for that side."""
+        q = Q(prompt__perspective=perspective)
+        for period in self.separations:
+            if period.perspective in {perspective, "both"}:
+                q |= self.date_range(period)
+        return q
+
+    @cached_property
+    def entry_days(self) -> list[tuple[dt.date, int | None]]:
+        """(date, mood) of every entry: one light query serves the picture and the figures."""
+        return list(
+            Entry.objects.for_user(self.user)
+            .order_by("written_on")
+            .values_list("written_on", "mood")
+        )
+
+    def rows(self) -> list[PeriodRow]:
+        moods: list[list[int]] = [[] for _ in self.periods]
+        counts = [0] * len(self.periods)
+        index = 0
+        for day, mood in self.entry_days:  # both sorted by date: one pass
+            while self.periods[index].end is not None and day > self.periods[index].end:
+                index += 1
+            counts[index] += 1
+            if mood:
+                moods[index].append(mood)
+        return [
+            PeriodRow(
+                period=p,
+                days=p.days(self.today),
+                entries=counts[i],
+                average_mood=round(fmean(moods[i]), 1) if moods[i] else None,
+                urges=sum(1 for e in p.events if e.kind == EventKind.URGE),
+                days_without_contact=p.days_without_contact(self.today),
+            )
+            for i, p in enumerate(self.periods)
+        ]
+
+    def summary(self) -> Summary:
+        lengths = [p.days(self.today) or 0 for p in self.separations]
+        current = self.current if self.current.kind == "separation" else None
+        return Summary(
+            separations=len(lengths),
+            average_separation_days=round(fmean(lengths), 1) if lengths else None,
+            longest_separation_days=max(lengths, default=None),
+            days_together=sum(
+                p.days(self.today) or 0 for p in self.periods if p.kind in {"together", "reunited"}
+            ),
+            current_separation_days=current.days(self.today) if current else None,
+            days_since_contact=current.days_without_contact(self.today) if current else None,
+        )
+
+    def earlier_separation_days(self) -> list[tuple[Period, dt.date]]:
+        """During a separation: the same day number in each earlier separation that lasted
+        that long ("on this day of your last separation")."""
+        current = self.current
+        if current.kind != "separation" or current.start is None:
+            return []
+        number = (self.today - current.start).days
+        result = []
+        for period in reversed(self.separations[:-1]):
+            day = period.start + dt.timedelta(days=number)
+            if period.contains(day):
+                result.append((period, day))
+        return result
+
+
+def timeline_for(request: HttpRequest) -> Timeline:
+    """The signed-in user's timeline, built once per request."""
+    timeline = getattr(request, "_mirror_timeline", None)
+    if timeline is None:
+        timeline = Timeline(request.user, request.user.today())
+        request._mirror_timeline = timeline
+    return timeline

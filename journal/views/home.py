@@ -1,0 +1,71 @@
+"""The home page (signed out: what Mirror is; signed in: today) and the health check."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ..models import Entry
+from ..prompts import todays_prompt
+from ..timeline import timeline_for
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def current_perspective(request: HttpRequest) -> str:
+    """runner, chaser or unsure: whose questions the user is asked today. In a separation
+    the timeline decides; otherwise the user's own setting does."""
+    perspective = timeline_for(request).perspective
+    if perspective in {"runner", "chaser"}:
+        return perspective
+    if perspective == "both":
+        return "unsure"
+    return request.user.perspective
+
+
+def _another(request: HttpRequest) -> int:
+    try:
+        return max(0, min(int(request.GET.get("another", 0)), 10_000))
+    except ValueError:
+        return 0
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "journal/landing.html")
+    user = request.user
+    today = user.today()
+    entries = Entry.objects.for_user(user)
+    perspective = current_perspective(request)
+    another = _another(request)
+    prompt = todays_prompt(user, today, perspective=perspective, another=another)
+    timeline = timeline_for(request)
+    current = timeline.current
+    earlier = timeline.earlier_separation_days()
+    context = {
+        "today": today,
+        "timeline": timeline,
+        "period": current if timeline.has_events else None,
+        "period_day": timeline.day_number(current, today),
+        "days_without_contact": current.days_without_contact(today),
+        "last_separation_day": earlier[0] if earlier else None,
+        "last_separation_entries": (
+            entries.filter(written_on=earlier[0][1]).for_list() if earlier else []
+        ),
+        "prompt": prompt,
+        "perspective": perspective,
+        "another": another + 1,
+        "answered_today": prompt is not None
+        and entries.filter(prompt=prompt, written_on=today).exists(),
+        "streak": entries.streak(today),
+        "wrote_today": entries.filter(written_on=today).exists(),
+        "recent": entries.newest_first().for_list()[:5],
+        "on_this_day": entries.on_this_day(today).newest_first().for_list()[:6],
+        "entry_count": entries.count(),
+    }
+    return render(request, "journal/home.html", context)

@@ -1,0 +1,73 @@
+"""The prompt library and the user's own prompts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..forms import PromptFilterForm, PromptForm
+from ..models import Entry, Prompt
+
+
+def prompt_for_user_or_404(user, pk: int) -> Prompt:
+    """One of the user's own prompts, or 404 (built-in prompts cannot be edited)."""
+    return get_object_or_404(Prompt.objects.own(user), pk=pk)
+
+
+@login_required
+@require_GET
+def prompt_list(request: HttpRequest) -> HttpResponse:
+    visible = Prompt.objects.for_user(request.user)
+    themes = sorted(set(visible.exclude(theme="").values_list("theme", flat=True)))
+    filters = PromptFilterForm(request.GET, themes=themes)
+    prompts = filters.filter(visible).order_by("perspective", "stage", "theme", "id")
+    own = [p for p in prompts if not p.is_builtin]
+    context = {
+        "filters": filters,
+        "builtin": [p for p in prompts if p.is_builtin],
+        "own": own,
+        "filtered": any(request.GET.get(name) for name in filters.fields),
+        "form": PromptForm(user=request.user),
+    }
+    return render(request, "journal/prompt_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prompt_create(request: HttpRequest) -> HttpResponse:
+    form = PromptForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your prompt is added.")
+        return redirect(f"{reverse('journal:prompt-list')}#own")
+    return render(request, "journal/prompt_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prompt_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    prompt = prompt_for_user_or_404(request.user, pk)
+    form = PromptForm(request.POST or None, instance=prompt, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your prompt is saved.")
+        return redirect(f"{reverse('journal:prompt-list')}#own")
+    return render(request, "journal/prompt_form.html", {"form": form, "prompt": prompt})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prompt_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    prompt = prompt_for_user_or_404(request.user, pk)
+    if request.method == "POST":
+        prompt.delete()
+        messages.success(
+            request, "Your prompt is deleted. Entries that answered it keep its words."
+        )
+        return redirect(f"{reverse('journal:prompt-list')}#own")
+    answered = Entry.objects.for_user(request.user).filter(prompt=prompt).count()
+    return render(
+        request, "journal/prompt_confirm_delete.html", {"prompt": prompt, "answered": answered}
+    )

@@ -1,0 +1,86 @@
+"""The timeline of separations and reunions, its events, and the urge button."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ..forms import TimelineEventForm
+from ..models import EventKind, TimelineEvent
+from ..prompts import urge_prompt
+from ..timeline import timeline_for
+from ..timeline_picture import build_picture
+from .home import current_perspective
+
+
+def event_for_user_or_404(user, pk: int) -> TimelineEvent:
+    return get_object_or_404(TimelineEvent.objects.for_user(user), pk=pk)
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest) -> HttpResponse:
+    timeline = timeline_for(request)
+    rows = timeline.rows()
+    context = {
+        "timeline": timeline,
+        "rows": list(reversed(rows)),
+        "summary": timeline.summary(),
+        "picture": build_picture(
+            timeline.periods, today=timeline.today, entries=timeline.entry_days
+        ),
+        "events": list(reversed(timeline.events)),
+        "notes": [(row.period, note) for row in rows for note in row.period.notes],
+    }
+    return render(request, "journal/timeline.html", context)
+
+
+def _event_form_page(request: HttpRequest, event: TimelineEvent | None) -> HttpResponse:
+    form = TimelineEventForm(
+        request.POST or None, instance=event, user=request.user, today=request.user.today()
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your timeline is updated.")
+        return redirect("journal:timeline")
+    return render(request, "journal/event_form.html", {"form": form, "event": event})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest) -> HttpResponse:
+    return _event_form_page(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _event_form_page(request, event_for_user_or_404(request.user, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    event = event_for_user_or_404(request.user, pk)
+    if request.method == "POST":
+        event.delete()
+        messages.success(request, "The event is removed from your timeline.")
+        return redirect("journal:timeline")
+    return render(request, "journal/event_confirm_delete.html", {"event": event})
+
+
+@login_required
+@require_POST
+def urge(request: HttpRequest) -> HttpResponse:
+    """One tap: record the urge to reach out, then offer a question to write to instead."""
+    today = request.user.today()
+    TimelineEvent.objects.create(user=request.user, kind=EventKind.URGE, occurred_on=today)
+    messages.success(
+        request,
+        "The urge is noted on your timeline. It will pass; while it is here, write it down.",
+    )
+    prompt = urge_prompt(request.user, today, perspective=current_perspective(request))
+    url = reverse("journal:entry-create")
+    return redirect(f"{url}?prompt={prompt.pk}" if prompt else url)
