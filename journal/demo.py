@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Entry, Feeling, Kind, Stage, Tag
+from .models import Entry, EventKind, Feeling, Kind, Stage, Tag, TimelineEvent
 
 OPENINGS = [
     "I woke before the alarm again.",
@@ -90,4 +90,36 @@ def create_demo_journal(
             stage=rng.choice(["", *stages]),
         )
         entry.tags.set([tags[name] for name in rng.sample(TAGS, rng.randint(0, 3))])
+    create_demo_timeline(user, start=today - dt.timedelta(days=days - 1), today=today, rng=rng)
     return user
+
+
+def create_demo_timeline(user: User, *, start: dt.date, today: dt.date, rng: random.Random) -> None:
+    """Met on the first day, then cycles of closeness and separation (with contacts and
+    urges) up to today; the span sets the scale, so 45 days and ten years both look lived."""
+    span = max((today - start).days, 1)
+    unit = max(span // 12, 3)  # roughly six cycles whatever the span
+    events = [TimelineEvent(user=user, kind=EventKind.MEETING, occurred_on=start)]
+    day = start + dt.timedelta(days=rng.randint(unit, 2 * unit))
+    while day < today:
+        events.append(
+            TimelineEvent(
+                user=user,
+                kind=EventKind.SEPARATION,
+                occurred_on=day,
+                initiator=rng.choice(["me", "them", "them", "mutual"]),
+            )
+        )
+        length = rng.randint(unit, 2 * unit)
+        for _ in range(rng.randint(0, 3)):
+            offset = dt.timedelta(days=rng.randint(1, length))
+            kind = rng.choice([EventKind.CONTACT, EventKind.URGE])
+            if day + offset <= today:
+                events.append(TimelineEvent(user=user, kind=kind, occurred_on=day + offset))
+        day += dt.timedelta(days=length)
+        if day >= today:
+            break
+        events.append(TimelineEvent(user=user, kind=EventKind.REUNION, occurred_on=day))
+        day += dt.timedelta(days=rng.randint(unit, 3 * unit))
+    for event in events:
+        event.save()  # renders each note like any other save

@@ -315,5 +315,5 @@ class TimelineEvent(models.Model):
     @property
     def label(self) -> str:
         if self.kind == EventKind.SEPARATION and self.initiator:
-            return f"Separation — {self.get_initiator_display().lower()}"
+            return f"Separation — {self.get_initiator_display()}"
         return self.get_kind_display()

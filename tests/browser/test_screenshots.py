@@ -32,6 +32,8 @@ def signed_in_pages(entry_id: str) -> dict[str, str]:
     return {
         "today": "/",
         "entries": "/entries/",
+        "timeline": "/timeline/",
+        "timeline-new": "/timeline/new/",
         "prompts": "/prompts/",
         "prompts-filtered": "/prompts/?perspective=chaser&stage=surrender",
         "entries-filtered": "/entries/?kind=reflection&mood=4",
