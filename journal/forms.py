@@ -20,6 +20,7 @@ from .models import (
     Tag,
     TimelineEvent,
 )
+from .search import search
 
 MAX_TAGS = 12
 TAG_MAX_LENGTH = 40
@@ -196,6 +197,12 @@ class EntryFilterForm(forms.Form):
     """The filters of the entry list, read from the query string. Invalid values are
     reported beside their field and ignored, never an error page."""
 
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=10_000,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": 'Words or "a phrase"'}),
+    )
     kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
     mood = forms.TypedChoiceField(
@@ -252,10 +259,14 @@ class EntryFilterForm(forms.Form):
             self.add_error("date_to", "“To” is before “From”: swap the two dates.")
         return cleaned
 
+    ranked = False
+
     def filter(self, entries):
         """Apply every valid filter to `entries`; invalid ones are left out."""
         self.is_valid()
         data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        if data.get("q"):
+            entries, self.ranked = search(entries, data["q"])
         if data.get("kind"):
             entries = entries.filter(kind=data["kind"])
         if data.get("stage"):
@@ -280,6 +291,13 @@ class EntryFilterForm(forms.Form):
         if data.get("date_to"):
             entries = entries.filter(written_on__lte=data["date_to"])
         return entries
+
+    @property
+    def active_filters(self) -> bool:
+        """A filter other than the search box is set."""
+        return self.is_bound and any(
+            self.data.get(self.add_prefix(name)) for name in self.fields if name != "q"
+        )
 
     @property
     def active(self) -> bool:

@@ -14,6 +14,7 @@ from functools import partial
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -125,3 +126,10 @@ def stored_html(html: str) -> SafeString:
     """Mark HTML as safe for a template. Only ever pass `render_markdown` output
     (as stored on save), never text that did not come out of the sanitizer."""
     return mark_safe(html)
+
+
+def highlight(text: str, start: str, stop: str) -> SafeString:
+    """A search snippet of user text with the matched words between the `start` and `stop`
+    markers: everything is escaped, then only the markers become <mark> elements."""
+    escaped = escape(text.replace("<mark>", "").replace("</mark>", ""))
+    return mark_safe(escaped.replace(start, "<mark>").replace(stop, "</mark>"))

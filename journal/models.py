@@ -4,6 +4,8 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -204,6 +206,9 @@ class Entry(models.Model):
     prompt = models.ForeignKey(
         Prompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
     )
+    # The tag names, space-separated, kept in step with `tags` (see _sync_tags_text) so
+    # full-text search covers them without a join.
+    tags_text = models.TextField(blank=True, editable=False)
     # The prompt's words when the entry was written, kept even if the prompt changes.
     prompt_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -317,3 +322,14 @@ class TimelineEvent(models.Model):
         if self.kind == EventKind.SEPARATION and self.initiator:
             return f"Separation — {self.get_initiator_display()}"
         return self.get_kind_display()
+
+
+@receiver(m2m_changed, sender=Entry.tags.through)
+def _sync_tags_text(sender, instance, action: str, reverse: bool, **kwargs) -> None:
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    entries = [instance] if not reverse else list(instance.entries.all())
+    for entry in entries:
+        text = " ".join(entry.tags.order_by("name").values_list("name", flat=True))
+        Entry.objects.filter(pk=entry.pk).update(tags_text=text)
+        entry.tags_text = text

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms import EntryFilterForm, EntryForm
 from ..models import Entry, Prompt, Tag
+from ..search import add_snippets
 from ..timeline import timeline_for
 
 
@@ -28,8 +29,15 @@ def entry_for_user_or_404(user, pk: UUID) -> Entry:
 def entry_list(request: HttpRequest) -> HttpResponse:
     all_entries = Entry.objects.for_user(request.user)
     filters = EntryFilterForm(request.GET, timeline=timeline_for(request))
-    entries = filters.filter(all_entries).newest_first().for_list()
-    page = Paginator(entries, settings.ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    entries = filters.filter(all_entries)
+    if not filters.ranked:
+        entries = entries.newest_first()
+    page = Paginator(entries.for_list(), settings.ENTRIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = list(page.object_list)
+    if filters.cleaned_data.get("q"):
+        add_snippets(page.object_list, filters.cleaned_data["q"], Entry)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

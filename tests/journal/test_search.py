@@ -1,0 +1,131 @@
+"""Full-text search, on SQLite and on PostgreSQL (CI runs this file on both)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from journal.models import Entry
+from tests.conftest import make_entry
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("journal:entry-list")
+
+
+@pytest.fixture
+def journal(alice, bob):
+    make_entry(
+        alice,
+        title="The lighthouse",
+        body="We walked to the lighthouse and I felt the old fear return.",
+        written_on=dt.date(2025, 1, 3),
+        kind="dream",
+    )
+    make_entry(
+        alice,
+        title="Quiet morning",
+        body="Tea, rain on the window, and no message. I am learning patience.",
+        written_on=dt.date(2025, 2, 1),
+        tags=["patience", "mornings"],
+    )
+    make_entry(
+        alice,
+        title="",
+        body="A letter I will not send: the lighthouse keeps its light for nobody.",
+        written_on=dt.date(2025, 3, 1),
+        kind="letter",
+    )
+    make_entry(bob, title="Bob's lighthouse", body="Bob wrote about a lighthouse too.")
+
+
+def found(client, **params) -> list[str]:
+    response = client.get(LIST, params)
+    assert response.status_code == 200
+    return sorted(entry.body[:12] for entry in _entries(response))
+
+
+def _entries(response):
+    return [Entry.objects.get(pk=e.pk) for e in response.context["page"].object_list]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("lighthouse", ["A letter I w", "We walked to"]),
+        ("LIGHTHOUSE", ["A letter I w", "We walked to"]),
+        ("rain", ["Tea, rain on"]),
+        ("lighthouse fear", ["We walked to"]),  # every word must match
+        ('"no message"', ["Tea, rain on"]),  # a quoted phrase
+        ("mornings", ["Tea, rain on"]),  # tags are searched
+        ("quiet", ["Tea, rain on"]),  # titles are searched
+        ("nothing-like-this", []),
+    ],
+)
+def test_search_finds_plain_words_and_phrases(alice_client, journal, query, expected):
+    assert found(alice_client, q=query) == expected
+
+
+def test_search_combines_with_other_filters(alice_client, journal):
+    assert found(alice_client, q="lighthouse", kind="letter") == ["A letter I w"]
+    assert found(alice_client, q="lighthouse", to="2025-02-01") == ["We walked to"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "!!! ??? ...",
+        '"',
+        "'; DROP TABLE journal_entry; --",
+        "lighthouse' OR 1=1 --",
+        "a" * 10_000,
+        "(((",
+        "& | ! :*",
+        "-",
+        "or",
+        "\x00",
+    ],
+)
+def test_odd_queries_never_fail(alice_client, journal, query):
+    response = alice_client.get(LIST, {"q": query})
+    assert response.status_code == 200
+    assert Entry.objects.count() == 4  # nothing was dropped
+
+
+def test_search_only_sees_the_users_entries(bob_client, journal):
+    assert found(bob_client, q="lighthouse") == ["Bob wrote ab"]
+
+
+def test_results_show_highlighted_snippets_that_are_escaped(alice_client, alice):
+    make_entry(alice, body="Before <script>alert(1)</script> the tide came in slowly.")
+    response = alice_client.get(LIST, {"q": "tide"})
+    (entry,) = response.context["page"].object_list
+    assert "<mark>tide</mark>" in str(entry.snippet)
+    assert "<script>" not in response.text
+
+
+def test_search_is_ranked_on_postgresql(alice_client, alice):
+    make_entry(alice, title="once", body="The sea. Then other things entirely.")
+    make_entry(alice, title="often", body="The sea, the sea, the sea and the sea again.")
+    titles = [e.title for e in alice_client.get(LIST, {"q": "sea"}).context["page"].object_list]
+    if connection.vendor == "postgresql":
+        assert titles == ["often", "once"]
+    else:
+        assert sorted(titles) == ["often", "once"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_postgresql_search_can_use_the_index(alice_client, alice):
+    from journal.search import search
+
+    for n in range(30):
+        make_entry(alice, body=f"entry number {n} about the lighthouse")
+    entries, _ = search(Entry.objects.all(), "lighthouse")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        plan = entries.explain()
+        cursor.execute("SET enable_seqscan = on")
+    assert "entry_search_idx" in plan
