@@ -1,5 +1,6 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.core.exceptions import ValidationError
 
 from config.forms import FocusFirstErrorMixin
 
@@ -42,3 +43,34 @@ class SignupForm(FocusFirstErrorMixin, AllauthSignupForm):
         user.time_zone = self.cleaned_data["time_zone"]
         user.save(update_fields=["perspective", "time_zone"])
         return user
+
+
+class AccountDeleteForm(FocusFirstErrorMixin, forms.Form):
+    """Deleting an account asks for the password again, so a session left open on a
+    shared computer cannot erase someone's journal."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="The one you sign in with, to confirm it is you.",
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.has_usable_password():
+            raise ValidationError(
+                "Your account has no password yet. Set one on the Password page first, "
+                "then come back here.",
+                code="no_password",
+            )
+        if not self.user.check_password(password):
+            raise ValidationError(
+                "That is not your password. Nothing has been deleted.",
+                code="incorrect_password",
+            )
+        return password

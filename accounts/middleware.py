@@ -18,3 +18,19 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages for a signed-in user are never kept in a browser or proxy cache, so the back
+    button after logout on a shared computer shows nothing of the journal."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+        return response

@@ -1,4 +1,5 @@
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -60,6 +61,9 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
         help_text="Choose up to five.",
         error_messages={"invalid_choice": "“%(value)s” is not one of the feelings listed."},
     )
+    # The version the text was loaded from (editing), and the autosave key of this page.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    draft_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     tags = forms.CharField(
         label="Tags",
         required=False,
@@ -124,8 +128,12 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
             ) | Prompt.objects.for_user(user)
         if not self.is_bound and self.instance._state.adding:
             self.initial.setdefault("written_on", timezone.localdate())
-        if self.instance.pk:
+        if not self.instance._state.adding:
             self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
+            self.initial.setdefault("version", self.instance.version)
+            self.initial.setdefault("draft_key", str(self.instance.pk))
+        else:
+            self.initial.setdefault("draft_key", uuid.uuid4().hex)
         if self.instance.mood is not None:
             self.initial["mood"] = str(self.instance.mood)
 
@@ -191,6 +199,11 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
                 tag.name: tag for tag in Tag.objects.for_user(self.user).filter(name__in=names)
             }
         entry.tags.set([existing[name] for name in names])
+
+
+def draft_initial(draft) -> dict:
+    """Form values from an autosaved draft, to restore it into the entry form."""
+    return {**draft.fields, "title": draft.title, "body": draft.body, "draft_key": draft.key}
 
 
 class EntryFilterForm(forms.Form):

@@ -211,6 +211,9 @@ class Entry(models.Model):
     tags_text = models.TextField(blank=True, editable=False)
     # The prompt's words when the entry was written, kept even if the prompt changes.
     prompt_text = models.TextField(blank=True, editable=False)
+    # Each save of an edit increments it; a save that started from an older version is a
+    # conflict and is shown to the user, never applied over the newer text.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -258,6 +261,81 @@ class Entry(models.Model):
     def feeling_labels(self) -> list[str]:
         labels = dict(Feeling.choices)
         return [labels.get(value, value) for value in self.feelings]
+
+
+class EntryRevision(models.Model):
+    """An earlier version of an entry's words, kept when an edit replaces them."""
+
+    KEEP = 30  # the newest this many per entry are kept
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField()
+    version = models.PositiveIntegerField()
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "version"], name="revision_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} v{self.version}"
+
+    @classmethod
+    def keep(cls, entry: Entry) -> "EntryRevision":
+        """Keep `entry`'s current words (as stored) before they are replaced."""
+        revision = cls.objects.create(
+            entry=entry,
+            title=entry.title,
+            body=entry.body,
+            version=entry.version,
+            saved_at=entry.updated_at,
+        )
+        old = cls.objects.filter(entry=entry).values_list("pk", flat=True)[cls.KEEP :]
+        cls.objects.filter(pk__in=list(old)).delete()
+        return revision
+
+
+class DraftQuerySet(models.QuerySet):
+    def for_user(self, user) -> "DraftQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class Draft(models.Model):
+    """Text being written that is not saved as an entry yet: autosaved every few seconds.
+    `key` is the entry's id when editing, or a key the new-entry page made up."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    key = models.CharField(max_length=64)
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
+    )
+    title = models.CharField(max_length=TITLE_MAX_LENGTH * 2, blank=True)
+    body = models.TextField(blank=True)
+    fields = models.JSONField(default=dict, blank=True)  # the other form fields, as typed
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="draft_unique_key_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.key}"
+
+    @property
+    def words(self) -> int:
+        return len(self.body.split())
 
 
 class EventKind(models.TextChoices):

@@ -1,5 +1,6 @@
 """Writing, reading, listing, editing and deleting entries."""
 
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.conf import settings
@@ -12,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..forms import EntryFilterForm, EntryForm
-from ..models import Entry, Prompt, Tag
+from ..forms import EntryFilterForm, EntryForm, draft_initial
+from ..models import Draft, Entry, EntryRevision, Prompt, Tag
 from ..search import add_snippets
 from ..timeline import timeline_for
 
@@ -62,11 +63,27 @@ def _tag_names(user) -> list[str]:
     return list(Tag.objects.for_user(user).values_list("name", flat=True))
 
 
+def _saved_redirect(entry: Entry, draft_key: str) -> HttpResponse:
+    """To the entry's page, telling its script which browser-kept draft is now safe."""
+    url = entry.get_absolute_url()
+    return redirect(f"{url}?{urlencode({'saved': draft_key})}" if draft_key else url)
+
+
+def _form_page(request: HttpRequest, form: EntryForm, **context) -> HttpResponse:
+    context = {"form": form, "tag_names": _tag_names(request.user), **context}
+    return render(request, "journal/entry_form.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest) -> HttpResponse:
+    drafts = Draft.objects.for_user(request.user).filter(entry__isnull=True)
     initial = {}
-    if request.method == "GET" and request.GET.get("prompt", "").isdigit():
+    if request.method == "GET" and request.GET.get("draft"):
+        draft = drafts.filter(key=request.GET["draft"]).first()
+        if draft:
+            initial = draft_initial(draft)
+    elif request.method == "GET" and request.GET.get("prompt", "").isdigit():
         prompt = Prompt.objects.for_user(request.user).filter(pk=request.GET["prompt"]).first()
         if prompt:
             initial = {"prompt": prompt.pk, "stage": prompt.stage}
@@ -74,13 +91,11 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             entry = form.save()
+            drafts.filter(key=form.cleaned_data["draft_key"]).delete()
         messages.success(request, "Your entry is saved.")
-        return redirect(entry)
-    return render(
-        request,
-        "journal/entry_form.html",
-        {"form": form, "tag_names": _tag_names(request.user)},
-    )
+        return _saved_redirect(entry, form.cleaned_data["draft_key"])
+    open_drafts = drafts.exclude(key=form["draft_key"].value() or "")[:3]
+    return _form_page(request, form, drafts=open_drafts)
 
 
 @login_required
@@ -120,17 +135,38 @@ def entry_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
     entry = entry_for_user_or_404(request.user, pk)
-    form = EntryForm(request.POST or None, instance=entry, user=request.user)
+    draft = Draft.objects.for_user(request.user).filter(entry=entry).first()
+    initial = {}
+    if request.method == "GET" and draft and request.GET.get("draft"):
+        initial = {**draft_initial(draft), "version": draft.base_version or entry.version}
+    form = EntryForm(request.POST or None, instance=entry, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
+            current = Entry.objects.select_for_update().get(pk=entry.pk)
+            started_from = form.cleaned_data["version"] or current.version
+            if started_from != current.version:
+                # Someone (another tab, another device) saved in between: show both texts
+                # and let the user choose; the next save starts from the current version.
+                form.data = form.data.copy()
+                form.data["version"] = current.version
+                return _form_page(request, form, entry=current, conflict=current)
+            if (current.title, current.body) != (
+                form.cleaned_data["title"],
+                form.cleaned_data["body"],
+            ):
+                EntryRevision.keep(current)
+            form.instance.version = current.version + 1
             entry = form.save()
+            Draft.objects.for_user(request.user).filter(entry=entry).delete()
         messages.success(request, "Your changes are saved.")
-        return redirect(entry)
-    return render(
-        request,
-        "journal/entry_form.html",
-        {"form": form, "entry": entry, "tag_names": _tag_names(request.user)},
+        return _saved_redirect(entry, form.cleaned_data["draft_key"])
+    offer_draft = (
+        draft is not None
+        and not initial
+        and draft.updated_at > entry.updated_at
+        and (draft.title, draft.body) != (entry.title, entry.body)
     )
+    return _form_page(request, form, entry=entry, draft=draft if offer_draft else None)
 
 
 @login_required

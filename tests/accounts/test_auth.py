@@ -125,7 +125,14 @@ def test_change_password(alice_client, alice):
     assert alice.check_password(new_password)
 
 
-def test_add_email_address(alice_client, alice):
+def test_changing_email_asks_for_the_password_again(alice_client, alice):
+    response = alice_client.post(
+        reverse("account_email"), {"action_add": "", "email": "alice.new@example.com"}
+    )
+    assert response.status_code == 302
+    assert reverse("account_reauthenticate") in response["Location"]
+    assert not alice.emailaddress_set.filter(email="alice.new@example.com").exists()
+    alice_client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     page = alice_client.get(reverse("account_email"))
     assert page.status_code == 200
     response = alice_client.post(

@@ -66,17 +66,25 @@ def browser() -> Iterator:
 
 
 class PageProblems:
-    """JavaScript errors and console errors seen while a test ran."""
+    """JavaScript errors and console errors seen while a test ran. Failed loads while a
+    test has put the browser offline on purpose are expected, not problems."""
+
+    EXPECTED = ("net::ERR_INTERNET_DISCONNECTED",)
 
     def __init__(self) -> None:
         self.messages: list[str] = []
 
     def watch(self, page) -> None:
         page.on("pageerror", lambda error: self.messages.append(f"page error: {error}"))
-        page.on(
-            "console",
-            lambda msg: msg.type == "error" and self.messages.append(f"console: {msg.text}"),
-        )
+        page.context.on("page", self.watch_console)
+        self.watch_console(page)
+
+    def watch_console(self, page) -> None:
+        page.on("console", self._console)
+
+    def _console(self, msg) -> None:
+        if msg.type == "error" and not any(text in msg.text for text in self.EXPECTED):
+            self.messages.append(f"console: {msg.text}")
 
 
 def new_page(browser, *, width: int = 1280, height: int = 900, color_scheme: str = "light"):

@@ -32,7 +32,7 @@ def log_in(page) -> None:
     assert_accessible(page, "log in")
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
 
 
 def test_newcomer_signs_up_writes_edits_filters_and_comes_back(page):

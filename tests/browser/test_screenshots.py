@@ -34,6 +34,7 @@ def signed_in_pages(entry_id: str) -> dict[str, str]:
         "entries": "/entries/",
         "timeline": "/timeline/",
         "timeline-new": "/timeline/new/",
+        "calendar": "/calendar/",
         "prompts": "/prompts/",
         "prompts-filtered": "/prompts/?perspective=chaser&stage=surrender",
         "entries-filtered": "/entries/?kind=reflection&mood=4",
@@ -59,7 +60,7 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(base + "/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_url(base + "/")
 
 

@@ -34,7 +34,7 @@ def test_user_builds_a_timeline_and_reads_a_period(page):
     page.goto(page.base_url + "/accounts/login/")
     page.get_by_label("Email").fill("tl@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.get_by_role("link", name="Timeline", exact=True).click()
     expect(page.get_by_text("Your timeline is empty.")).to_be_visible()
     assert_accessible(page, "timeline (empty)")
@@ -87,7 +87,7 @@ def test_timeline_picture_scrolls_on_a_phone(phone_page):
     page.goto(page.base_url + "/accounts/login/")
     page.get_by_label("Email").fill("phone-tl@example.com")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.goto(page.base_url + "/timeline/")
     assert_accessible(page, "timeline (phone)")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -1,0 +1,185 @@
+"""Export benchmark: a seeded journal, both streamed exports, next to the floor.
+
+    python bench/export.py [--entries 3650] [--repeat 3]
+
+Uses a throw-away SQLite database in a temporary folder (or DATABASE_URL when it is set,
+where the bench user is deleted again afterwards), migrates it and seeds a demo journal
+with a timeline. For the Markdown document and the zip it measures the seconds to consume
+the streaming generator (best of --repeat) and the peak memory growth while doing so
+(tracemalloc, in a separate run so tracing does not slow the timing), next to the floor:
+reading the same rows from the database, both as plain tuples and as the entries the export
+reads (model instances, tags prefetched per chunk). Target: each export within 3x the floor,
+peak memory growth under 50 MB.
+"""
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 3.0
+TARGET_MEMORY_MB = 50.0
+FIELDS = (
+    "id", "title", "body", "written_on", "kind", "mood", "feelings", "stage", "prompt_text",
+    "created_at", "updated_at",
+)  # fmt: skip
+
+
+def setup_django(folder: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DJANGO_DEBUG"] = "0"  # debug would keep every query in memory
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-not-used-for-anything-else")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+    import django
+
+    django.setup()
+
+
+def seed(entries: int):
+    from journal.demo import create_demo_journal
+    from journal.models import Entry, TimelineEvent
+
+    email = f"bench-{os.getpid()}-{time.time_ns()}@example.com"
+    # The demo journal skips about one day in seven; seed enough days, then trim to size.
+    user = create_demo_journal(email, days=int(entries / 0.8) + 30)
+    extra = Entry.objects.filter(user=user).order_by("written_on")[
+        : max(0, Entry.objects.filter(user=user).count() - entries)
+    ]
+    Entry.objects.filter(pk__in=list(extra.values_list("pk", flat=True))).delete()
+    first = Entry.objects.filter(user=user).order_by("written_on").first().written_on
+    today = user.today()
+    day, number = first, 0
+    TimelineEvent.objects.create(user=user, kind="meeting", occurred_on=first)
+    while (day := day + dt.timedelta(days=200)) < today:
+        number += 1
+        kind = "separation" if number % 2 else "reunion"
+        initiator = ["me", "them", "mutual"][number % 3] if kind == "separation" else ""
+        TimelineEvent.objects.create(
+            user=user, kind=kind, occurred_on=day, initiator=initiator, note=f"Event {number}."
+        )
+    return user
+
+
+def consume(chunks) -> int:
+    """What a server does with a streamed body: write each chunk out and let it go."""
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+    return size
+
+
+def best_seconds(run, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peak_growth_mb(run) -> float:
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        run()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return (peak - before) / 2**20
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=3650)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="mirror-bench-") as folder:
+        setup_django(folder)
+        from django.core.management import call_command
+        from django.db import connection
+
+        from journal.export import (
+            Selection,
+            entries_with_tags,
+            export_entries,
+            stream_markdown,
+            stream_zip,
+        )
+        from journal.models import Entry
+        from journal.timeline import Timeline
+
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        user = seed(args.entries)
+        try:
+            count = Entry.objects.filter(user=user).count()
+            print(
+                f"{connection.vendor}: {count:,} entries seeded in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+            timeline = Timeline(user, user.today())
+            selection = Selection()
+
+            def floor_rows() -> None:
+                rows = Entry.objects.filter(user=user).order_by("written_on")
+                list(rows.values_list(*FIELDS))
+
+            def floor_entries() -> None:
+                for _ in entries_with_tags(export_entries(user, selection)):
+                    pass
+
+            runs = {
+                "floor: read the rows (tuples)": (floor_rows, None),
+                "floor: read the entries as the export does": (floor_entries, None),
+                "journal.md": (
+                    lambda: consume(stream_markdown(user, selection, timeline=timeline)),
+                    stream_markdown,
+                ),
+                "journal.zip": (
+                    lambda: consume(stream_zip(user, selection, timeline=timeline)),
+                    stream_zip,
+                ),
+            }
+            results = {}
+            for name, (run, _) in runs.items():
+                run()  # warm up caches, as a running server would have them
+                results[name] = (best_seconds(run, args.repeat), peak_growth_mb(run))
+            sizes = {
+                "journal.md": consume(stream_markdown(user, selection, timeline=timeline)),
+                "journal.zip": consume(stream_zip(user, selection, timeline=timeline)),
+            }
+        finally:
+            user.delete()
+
+    rows_floor = results["floor: read the rows (tuples)"][0]
+    entries_floor = results["floor: read the entries as the export does"][0]
+    print()
+    print(f"{'':44} {'seconds':>8} {'peak MB':>8} {'x rows':>7} {'x entries':>9} {'size':>9}")
+    for name, (seconds, memory) in results.items():
+        size = f"{sizes[name] / 2**20:.1f} MB" if name in sizes else ""
+        print(
+            f"{name:44} {seconds:8.3f} {memory:8.1f} {seconds / rows_floor:7.1f} "
+            f"{seconds / entries_floor:9.1f} {size:>9}"
+        )
+    ok = all(
+        results[name][0] <= TARGET_RATIO * entries_floor and results[name][1] < TARGET_MEMORY_MB
+        for name in ("journal.md", "journal.zip")
+    )
+    print()
+    print(
+        f"Target: each export within {TARGET_RATIO:.0f}x the floor of reading the entries, "
+        f"peak memory growth under {TARGET_MEMORY_MB:.0f} MB: {'met' if ok else 'NOT met'}."
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,238 @@
+"""Taking the journal out (Markdown, zip, a print-ready page) and bringing it back."""
+
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header, urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from config.forms import FocusFirstErrorMixin
+
+from ..export import (
+    Selection,
+    entry_file,
+    entry_filename,
+    print_groups,
+    stream_markdown,
+    stream_zip,
+)
+from ..models import Entry
+from ..services import MAX_PROBLEMS_SHOWN, ImportRejected, journal_import
+from ..timeline import Timeline, timeline_for
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+FORMATS = {"md": "journal:export-md", "zip": "journal:export-zip", "print": "journal:export-print"}
+
+
+class ExportForm(forms.Form):
+    """The selection, read from the query string: `period`, `from`, `to` (and, on the
+    choices page, `format`). The same parameters work on every export URL."""
+
+    period = forms.ChoiceField(
+        label="Period",
+        required=False,
+        help_text="One span of your timeline, or the whole journal.",
+        error_messages={"invalid_choice": "That period is not on your timeline any more."},
+    )
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a real date, like 2025-03-14."},
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave both dates empty for every date.",
+        error_messages={"invalid": "Enter a real date, like 2025-03-14."},
+    )
+    format = forms.ChoiceField(
+        label="As",
+        required=False,
+        initial="zip",
+        widget=forms.RadioSelect,
+        choices=[
+            ("zip", "A zip of one Markdown file per entry — to keep, edit, or import again"),
+            ("md", "One Markdown document — to read in any Markdown viewer"),
+            ("print", "A print-ready page — to save as PDF from your browser"),
+        ],
+        error_messages={"invalid_choice": "Choose one of the formats listed."},
+    )
+
+    # `from` and `to` are Python keywords: the fields answer to them in the URL.
+    PARAMS = {"date_from": "from", "date_to": "to"}
+
+    def __init__(self, data=None, *, timeline: Timeline, **kwargs):
+        super().__init__(data, **kwargs)
+        self.timeline = timeline
+        self.fields["period"].choices = [
+            ("", "The whole journal"),
+            *((p.slug, p.title) for p in reversed(timeline.periods if timeline.has_events else [])),
+        ]
+
+    def add_prefix(self, field_name: str) -> str:
+        return self.PARAMS.get(field_name, field_name)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "“To” is before “From”: swap the two dates.")
+        return cleaned
+
+    @property
+    def selection(self) -> Selection:
+        data = self.cleaned_data
+        period = self.timeline.by_slug(data["period"]) if data.get("period") else None
+        return Selection(period=period, start=data.get("date_from"), end=data.get("date_to"))
+
+    def query(self) -> str:
+        """The selection as a query string (empty values left out)."""
+        data = self.cleaned_data
+        values = {
+            "period": data.get("period"),
+            "from": data.get("date_from"),
+            "to": data.get("date_to"),
+        }
+        params = {name: str(value) for name, value in values.items() if value}
+        return f"?{urlencode(params)}" if params else ""
+
+
+def _selection_or_redirect(request: HttpRequest) -> tuple[ExportForm, HttpResponse | None]:
+    """Read the selection; a bad one goes back to the choices page, with its errors shown."""
+    form = ExportForm(request.GET, timeline=timeline_for(request))
+    if form.is_valid():
+        return form, None
+    return form, redirect(f"{reverse('journal:export')}?{request.GET.urlencode()}")
+
+
+def _download(chunks, filename: str, content_type: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    timeline = timeline_for(request)
+    form = ExportForm(request.GET or None, timeline=timeline)
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("format"):
+        return redirect(reverse(FORMATS[form.cleaned_data["format"]]) + form.query())
+    context = {"form": form, "entries": Entry.objects.for_user(request.user).count()}
+    return render(request, "journal/export.html", context)
+
+
+@login_required
+@require_GET
+def export_markdown(request: HttpRequest) -> HttpResponse:
+    form, bad = _selection_or_redirect(request)
+    if bad:
+        return bad
+    timeline = form.timeline
+    chunks = stream_markdown(request.user, form.selection, timeline=timeline)
+    filename = form.selection.filename(timeline.today, "md")
+    return _download(chunks, filename, "text/markdown; charset=utf-8")
+
+
+@login_required
+@require_GET
+def export_zip(request: HttpRequest) -> HttpResponse:
+    form, bad = _selection_or_redirect(request)
+    if bad:
+        return bad
+    timeline = form.timeline
+    chunks = stream_zip(request.user, form.selection, timeline=timeline)
+    return _download(chunks, form.selection.filename(timeline.today, "zip"), "application/zip")
+
+
+@login_required
+@require_GET
+def export_print(request: HttpRequest) -> HttpResponse:
+    form, bad = _selection_or_redirect(request)
+    if bad:
+        return bad
+    selection = form.selection
+    timeline = form.timeline
+    groups = print_groups(request.user, selection, timeline=timeline)
+    events = [e for e in timeline.events if selection.contains(e.occurred_on)]
+    context = {
+        "groups": groups,
+        "events": events,
+        "selection": selection,
+        "has_timeline": timeline.has_events,
+        "count": sum(len(group.entries) for group in groups),
+        "today": timeline.today,
+        "query": form.query(),
+    }
+    return render(request, "journal/print.html", context)
+
+
+@login_required
+@require_GET
+def entry_markdown(request: HttpRequest, pk: UUID) -> HttpResponse:
+    entry = get_object_or_404(Entry.objects.for_user(request.user).prefetch_related("tags"), pk=pk)
+    timeline = timeline_for(request)
+    period = timeline.period_for(entry.written_on) if timeline.has_events else None
+    response = HttpResponse(
+        entry_file(
+            entry,
+            tags=[tag.name for tag in entry.tags.all()],
+            period=period,
+            zone=request.user.zone,
+        ),
+        content_type="text/markdown; charset=utf-8",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, entry_filename(entry))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class ImportForm(FocusFirstErrorMixin, forms.Form):
+    archive = forms.FileField(
+        label="Archive",
+        help_text="The .zip file from Export, up to 50 MB.",
+        widget=forms.FileInput(attrs={"accept": ".zip,application/zip"}),
+        error_messages={
+            "required": "Choose the .zip file to import.",
+            "empty": "That file is empty. Choose the .zip file that the export made.",
+        },
+    )
+
+    def clean_archive(self):
+        archive = self.cleaned_data["archive"]
+        if archive.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"That file is {archive.size / 2**20:,.0f} MB; Mirror imports archives of up "
+                f"to {MAX_UPLOAD_BYTES // 2**20} MB."
+            )
+        return archive
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_archive(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if form.is_bound and form.is_valid():
+        try:
+            result = journal_import(user=request.user, archive_file=form.cleaned_data["archive"])
+        except ImportRejected as rejected:
+            problems = rejected.problems
+            shown = problems[:MAX_PROBLEMS_SHOWN]
+            if len(problems) > len(shown):
+                shown.append(f"… and {len(problems) - len(shown)} more.")
+            form.add_error(
+                "archive",
+                ["Nothing was imported: fix these and try again.", *shown],
+            )
+        else:
+            messages.success(request, result.summary())
+            return redirect("journal:import")
+    return render(request, "journal/import.html", {"form": form})

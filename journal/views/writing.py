@@ -1,0 +1,110 @@
+"""What makes writing safe and comfortable: autosaved drafts, the preview (through the same
+Markdown function as saving), and an entry's earlier versions."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ..markdown import render_markdown
+from ..models import TITLE_MAX_LENGTH, Draft, Entry, EntryRevision
+from .entries import entry_for_user_or_404
+
+MAX_DRAFT_LENGTH = 1_000_000  # a very long entry, far beyond any evening's writing
+DRAFT_FIELDS = ("written_on", "kind", "mood", "feelings", "stage", "tags", "prompt", "version")
+
+
+def _signed_out() -> JsonResponse:
+    # A JSON answer, not a redirect to the login page: the editor keeps the text in the
+    # browser and tells the user to sign in again.
+    return JsonResponse({"error": "signed-out"}, status=401)
+
+
+@require_POST
+def autosave(request: HttpRequest) -> JsonResponse:
+    """Store the text being written as the user's draft for this page. Idempotent."""
+    if not request.user.is_authenticated:
+        return _signed_out()
+    key = request.POST.get("draft_key", "")[:64]
+    body = request.POST.get("body", "")
+    if not key or len(body) > MAX_DRAFT_LENGTH:
+        return JsonResponse({"error": "invalid"}, status=400)
+    entry = None
+    if request.POST.get("entry"):
+        try:
+            entry = entry_for_user_or_404(request.user, UUID(request.POST["entry"]))
+        except ValueError:
+            return JsonResponse({"error": "invalid"}, status=400)
+        key = str(entry.pk)
+    fields = {
+        name: request.POST.getlist(name) if name == "feelings" else request.POST.get(name, "")
+        for name in DRAFT_FIELDS
+        if name in request.POST
+    }
+    version = fields.get("version")
+    draft, _ = Draft.objects.update_or_create(
+        user=request.user,
+        key=key,
+        defaults={
+            "entry": entry,
+            "title": request.POST.get("title", "")[: TITLE_MAX_LENGTH * 2],
+            "body": body,
+            "fields": fields,
+            "base_version": int(version) if str(version).isdigit() else None,
+        },
+    )
+    return JsonResponse({"saved_at": draft.updated_at.isoformat(), "key": draft.key})
+
+
+@login_required
+@require_POST
+def draft_discard(request: HttpRequest, key: str) -> HttpResponse:
+    Draft.objects.for_user(request.user).filter(key=key).delete()
+    messages.success(request, "The draft is discarded.")
+    return redirect(request.POST.get("next") or "journal:entry-create")
+
+
+@require_POST
+def preview(request: HttpRequest) -> JsonResponse:
+    """The body rendered exactly as saving would render it."""
+    if not request.user.is_authenticated:
+        return _signed_out()
+    body = request.POST.get("body", "")
+    if len(body) > MAX_DRAFT_LENGTH:
+        return JsonResponse({"error": "too-long"}, status=400)
+    return JsonResponse({"html": render_markdown(body)})
+
+
+@login_required
+@require_GET
+def entry_history(request: HttpRequest, pk: UUID) -> HttpResponse:
+    entry = entry_for_user_or_404(request.user, pk)
+    return render(
+        request,
+        "journal/entry_history.html",
+        {"entry": entry, "revisions": entry.revisions.all()},
+    )
+
+
+@login_required
+@require_POST
+def revision_restore(request: HttpRequest, pk: UUID, version: int) -> HttpResponse:
+    """Bring back an earlier version; the words it replaces become a version themselves."""
+    with transaction.atomic():
+        entry = get_object_or_404(Entry.objects.for_user(request.user).select_for_update(), pk=pk)
+        revision = get_object_or_404(entry.revisions, version=version)
+        EntryRevision.keep(entry)
+        entry.title, entry.body = revision.title, revision.body
+        entry.version += 1
+        entry.save()
+    messages.success(
+        request,
+        f"The version of {timezone.localtime(revision.saved_at):%-d %B %Y, %H:%M} is restored. "
+        "The text it replaced is kept in the history.",
+    )
+    return redirect(entry)

@@ -1,0 +1,46 @@
+// Mirror's small page-wide script. Every page works without it; it only adds comfort.
+(() => {
+  "use strict";
+  const DRAFT_PREFIX = "mirror:draft:";
+
+  // Sign-up: fill the hidden time-zone field with this device's zone (the server falls
+  // back to UTC without it).
+  document.querySelectorAll('input[name="time_zone"][type="hidden"]').forEach((input) => {
+    if (!input.value) {
+      try {
+        input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+      } catch {
+        // An old browser: leave it empty.
+      }
+    }
+  });
+
+  // Logging out clears any diary text this browser kept, so a shared computer keeps none.
+  const forgetDrafts = () => {
+    try {
+      Object.keys(localStorage)
+        .filter((key) => key.startsWith(DRAFT_PREFIX))
+        .forEach((key) => localStorage.removeItem(key));
+    } catch {
+      // Storage unavailable: nothing was kept.
+    }
+  };
+  document.querySelectorAll('form[action$="/accounts/logout/"]').forEach((form) => {
+    form.addEventListener("submit", forgetDrafts);
+  });
+
+  // After a save, the entry page is reached with ?saved=<key>: that draft is now safe on
+  // the server, so the browser's copy can go.
+  const params = new URLSearchParams(window.location.search);
+  const saved = params.get("saved");
+  if (saved) {
+    try {
+      localStorage.removeItem(DRAFT_PREFIX + saved);
+    } catch {
+      // Nothing to remove.
+    }
+    params.delete("saved");
+    const query = params.toString();
+    history.replaceState(null, "", window.location.pathname + (query ? `?${query}` : ""));
+  }
+})();
