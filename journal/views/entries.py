@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms import EntryFilterForm, EntryForm, draft_initial
@@ -74,6 +75,7 @@ def _form_page(request: HttpRequest, form: EntryForm, **context) -> HttpResponse
     return render(request, "journal/entry_form.html", context)
 
 
+@sensitive_post_parameters()  # diary text never reaches error reports
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest) -> HttpResponse:
@@ -131,6 +133,7 @@ def entry_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     return render(request, "journal/entry_detail.html", context)
 
 
+@sensitive_post_parameters()  # diary text never reaches error reports
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: UUID) -> HttpResponse:

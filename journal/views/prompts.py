@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms import PromptFilterForm, PromptForm
@@ -34,6 +35,7 @@ def prompt_list(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/prompt_list.html", context)
 
 
+@sensitive_post_parameters()  # diary text never reaches error reports
 @login_required
 @require_http_methods(["GET", "POST"])
 def prompt_create(request: HttpRequest) -> HttpResponse:
@@ -45,6 +47,7 @@ def prompt_create(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/prompt_form.html", {"form": form})
 
 
+@sensitive_post_parameters()  # diary text never reaches error reports
 @login_required
 @require_http_methods(["GET", "POST"])
 def prompt_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..forms import TimelineEventForm
@@ -48,12 +49,14 @@ def _event_form_page(request: HttpRequest, event: TimelineEvent | None) -> HttpR
     return render(request, "journal/event_form.html", {"form": form, "event": event})
 
 
+@sensitive_post_parameters()  # diary text never reaches error reports
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest) -> HttpResponse:
     return _event_form_page(request, None)
 
 
+@sensitive_post_parameters()  # diary text never reaches error reports
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from ..markdown import render_markdown
@@ -25,6 +26,7 @@ def _signed_out() -> JsonResponse:
     return JsonResponse({"error": "signed-out"}, status=401)
 
 
+@sensitive_post_parameters()  # diary text never reaches error reports
 @require_POST
 def autosave(request: HttpRequest) -> JsonResponse:
     """Store the text being written as the user's draft for this page. Idempotent."""
@@ -69,6 +71,7 @@ def draft_discard(request: HttpRequest, key: str) -> HttpResponse:
     return redirect(request.POST.get("next") or "journal:entry-create")
 
 
+@sensitive_post_parameters()  # diary text never reaches error reports
 @require_POST
 def preview(request: HttpRequest) -> JsonResponse:
     """The body rendered exactly as saving would render it."""
