@@ -233,12 +233,16 @@ class Entry(models.Model):
     def __str__(self) -> str:
         return self.display_title
 
-    def save(self, *args, **kwargs) -> None:
+    def render(self) -> None:
+        """Fill in what is derived from the body and prompt (also for bulk creation)."""
         if self.prompt_id and not self.prompt_text:
             self.prompt_text = self.prompt.text
         # Rendered once here; every view shows the stored, sanitized HTML.
         self.body_html = render_markdown(self.body)
         self.excerpt = Truncator(" ".join(strip_tags(self.body_html).split())).chars(EXCERPT_LENGTH)
+
+    def save(self, *args, **kwargs) -> None:
+        self.render()
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "excerpt"}
         super().save(*args, **kwargs)
