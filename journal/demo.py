@@ -95,7 +95,7 @@ def create_demo_journal(
             id=uuid.UUID(int=ids.getrandbits(128), version=4),
             user=user,
             title=rng.choice(TITLES),
-            body=demo_body(rng, paragraphs=rng.randint(5, 26)),
+            body=demo_body(rng, paragraphs=rng.randint(5, 24)),
             written_on=today - dt.timedelta(days=offset),
             kind=rng.choices(list(Kind.values), weights=[6, 2, 1, 1])[0],
             mood=rng.choice([None, 1, 2, 3, 3, 4, 4, 5]),
