@@ -52,12 +52,16 @@ TITLES = [
 TAGS = ["mirror", "family", "work", "sleep", "walks", "friends", "signs", "body", "music"]
 
 
-def demo_body(rng: random.Random, paragraphs: int = 3) -> str:
+def demo_body(rng: random.Random, words: int = 300) -> str:
+    """A Markdown body of about `words` words (never fewer)."""
     parts = [rng.choice(OPENINGS)]
-    for _ in range(paragraphs):
-        parts.append(" ".join(rng.sample(MIDDLES, 2)))
     if rng.random() < 0.4:
         parts.append(rng.choice(LISTS))
+    count = sum(len(part.split()) for part in parts)
+    while count < words:
+        paragraph = " ".join(rng.sample(MIDDLES, 2))
+        parts.append(paragraph)
+        count += len(paragraph.split())
     parts.append(rng.choice(CLOSINGS))
     return "\n\n".join(parts)
 
@@ -95,7 +99,7 @@ def create_demo_journal(
             id=uuid.UUID(int=ids.getrandbits(128), version=4),
             user=user,
             title=rng.choice(TITLES),
-            body=demo_body(rng, paragraphs=rng.randint(5, 24)),
+            body=demo_body(rng, words=rng.randint(150, 740)),
             written_on=today - dt.timedelta(days=offset),
             kind=rng.choices(list(Kind.values), weights=[6, 2, 1, 1])[0],
             mood=rng.choice([None, 1, 2, 3, 3, 4, 4, 5]),
