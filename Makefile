@@ -36,6 +36,13 @@ test: install
 screenshots: install
 	MIRROR_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_screenshots.py -q -s
 
+# Production serving: gunicorn with the settings from the environment (see docs/deploy.md).
+serve: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn config.wsgi --config config/gunicorn.conf.py
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -147,14 +147,25 @@ def _databases() -> dict:
                 "NAME": BASE_DIR / "db.sqlite3",
             }
         }
+    pooled = env_bool("DATABASE_POOL", default=False)
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+        # A pool (psycopg 3) replaces persistent connections; the two do not mix.
+        config = dj_database_url.parse(
+            url, conn_max_age=0 if pooled else env_int("DATABASE_CONN_MAX_AGE", 60)
+        )
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from None
     if not config.get("ENGINE"):
         raise ImproperlyConfigured("DATABASE_URL names a database engine Django does not know.")
     if config["ENGINE"] == "django.db.backends.postgresql":
-        config["CONN_HEALTH_CHECKS"] = True
+        if pooled:
+            config.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": env_int("DATABASE_POOL_MIN", 2),
+                "max_size": env_int("DATABASE_POOL_MAX", 10),
+                "timeout": 10,
+            }
+        else:
+            config["CONN_HEALTH_CHECKS"] = True
     return {"default": config}
 
 
