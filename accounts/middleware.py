@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -28,9 +29,13 @@ class NoStoreForSignedInMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        was_signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if was_signed_in:
             response["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
+            if request.method == "POST" and request.path == reverse("account_logout"):
+                # Logging out also clears what this browser kept: cached pages and any
+                # locally kept draft text, even where the page's script did not run.
+                response["Clear-Site-Data"] = '"cache", "storage"'
         return response

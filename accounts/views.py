@@ -37,7 +37,11 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             services.account_delete(user=request.user, request=request)
             messages.success(request, "Your account and everything in it are deleted.")
-            return redirect("home")
+            response = redirect("home")
+            # Drafts this browser kept (localStorage) and cached pages go too. Cookies are
+            # left alone: the session is already ended, and the message above rides in one.
+            response["Clear-Site-Data"] = '"cache", "storage"'
+            return response
         log_security_event("account_delete_refused", request.user.pk)
     user = request.user
     counts = {

@@ -225,6 +225,8 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mirror] "
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Tell users by email when their password, email or two-factor settings change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Changing the email or password asks for the password again (two-factor changes do too).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_RATE_LIMITS = {
