@@ -71,8 +71,9 @@ def journal_import(*, user, archive_file) -> ImportResult:
     Entries are matched by `id` among the user's own; an id that is not theirs (another
     user's, or one from another Mirror) is treated like a file without an id: it matches an
     entry of the same date and text, or becomes a new entry with a new id. Nothing of another
-    user's is ever read or changed. Timeline events are matched by date, kind, who left and
-    note. All or nothing: any problem raises ImportRejected and the transaction rolls back.
+    user's is read or changed (only whether an id is taken). Timeline events are matched by
+    date, kind, who left and note. All or nothing: any problem raises ImportRejected and the
+    transaction rolls back.
     """
     files, timeline_text, problems = _read_archive(archive_file)
     parsed: list[_EntryPlan] = []
@@ -100,7 +101,9 @@ def journal_import(*, user, archive_file) -> ImportResult:
     _match_without_id(user, parsed, owned)
     for plan in parsed:
         if plan.entry is None and "written_on" not in plan.values:
-            problems.append(f"{plan.path}: the file has no date: line, which a new entry needs")
+            problems.append(
+                f"{plan.path}: a new entry needs its date, a line like “date: 2025-03-14”"
+            )
     if problems:
         raise ImportRejected(problems)
 

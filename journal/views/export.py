@@ -18,6 +18,7 @@ from ..export import (
     entry_file,
     entry_filename,
     print_groups,
+    selected_events,
     stream_markdown,
     stream_zip,
 )
@@ -162,7 +163,7 @@ def export_print(request: HttpRequest) -> HttpResponse:
     selection = form.selection
     timeline = form.timeline
     groups = print_groups(request.user, selection, timeline=timeline)
-    events = [e for e in timeline.events if selection.contains(e.occurred_on)]
+    events = selected_events(timeline, selection)
     context = {
         "groups": groups,
         "events": events,

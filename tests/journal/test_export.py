@@ -111,7 +111,11 @@ def test_zip_holds_one_file_per_entry_a_timeline_and_a_readme(alice_client, jour
     assert response["Content-Type"] == "application/zip"
     today = journal.today().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="mirror-journal-{today}.zip"'
-    files = zip_files(content(response))
+    data = content(response)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+        assert archive.testzip() is None
+    files = zip_files(data)
     entry_names = sorted(name for name in files if name.startswith("entries/"))
     assert len(entry_names) == Entry.objects.filter(user=journal).count()
     assert all(re.fullmatch(r"entries/\d{4}/\d{4}-\d{2}-\d{2}-.+\.md", n) for n in entry_names)

@@ -297,6 +297,7 @@ def test_every_bad_file_is_listed_and_nothing_is_imported(journal):
         "entries/2025/empty.md": "---\ndate: 2025-03-01\n---\n\n",
         "entries/2025/id.md": "---\nid: not-an-id\ndate: 2025-03-01\n---\nBody\n",
         "entries/2025/deep.md": "---\ntags: " + "[" * 5000 + "\n---\nBody\n",
+        "entries/2025/nul.md": '---\ndate: 2025-03-01\ntitle: "a\\0b"\n---\nBody\n',
         "entries/2025/good.md": good,
         "timeline.md": "# Timeline\n\n- 2025-03-01 breakup\n- 2025-13-01 meeting\n",
     }
@@ -315,6 +316,7 @@ def test_every_bad_file_is_listed_and_nothing_is_imported(journal):
         "entries/2025/empty.md": "no text after the front matter",
         "entries/2025/id.md": "not a Mirror entry id",
         "entries/2025/deep.md": "front matter",
+        "entries/2025/nul.md": "the title holds a character that text cannot hold",
         "timeline.md, line 3": "“breakup” is not a kind of event",
         "timeline.md, line 4": "the date 2025-13-01 is not a real date",
     }
@@ -328,6 +330,18 @@ def test_the_same_id_twice_is_a_problem(alice):
     text = f"---\nid: {entry_id}\ndate: 2025-03-01\n---\nBody\n"
     problems = rejected(alice, make_zip({"entries/a.md": text, "entries/b.md": text}))
     assert problems == [f"entries/b.md: the id {entry_id} is also the id of entries/a.md"]
+
+
+def test_a_new_entry_needs_a_date_but_an_update_does_not(alice):
+    entry = make_entry(alice, title="Kept", body="x")
+    known = f"---\nid: {entry.pk}\ntitle: Renamed\n---\nx"
+    assert run_import(alice, make_zip({"entries/known.md": known})).updated == 1
+    entry.refresh_from_db()
+    assert (entry.title, entry.written_on) == ("Renamed", dt.date(2025, 3, 14))
+    problems = rejected(alice, make_zip({"entries/new.md": "---\ntitle: New\n---\nHello\n"}))
+    assert problems == [
+        "entries/new.md: a new entry needs its date, a line like “date: 2025-03-14”"
+    ]
 
 
 # Hostile archives -------------------------------------------------------------------------
