@@ -150,6 +150,20 @@ class Tag(models.Model):
         return self.name
 
 
+class _PreviousDay(models.Func):
+    """The day before a date, in SQL the date index can serve (an equality on the column)."""
+
+    arity = 1
+    output_field = models.DateField()
+    template = "(%(expressions)s - INTERVAL '1' DAY)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, '-1 day')")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(%(expressions)s - 1)")
+
+
 class EntryQuerySet(models.QuerySet):
     def for_user(self, user) -> "EntryQuerySet":
         """Every read of entries starts here: a user only ever sees their own."""
@@ -162,18 +176,19 @@ class EntryQuerySet(models.QuerySet):
 
     def streak(self, today) -> int:
         """Consecutive days with at least one entry, ending today — or yesterday, so the
-        streak is not lost before today's entry is written."""
+        streak is not lost before today's entry is written.
+
+        Two queries whatever the journal's size: the latest day, then the latest day whose
+        day before has no entry (where the run began), found by the database walking the
+        date index back from the latest day."""
         days = self.filter(written_on__lte=today).order_by("-written_on")
-        expected = today
-        count = 0
-        for day in days.values_list("written_on", flat=True).distinct().iterator():
-            if count == 0 and day == today - dt.timedelta(days=1):
-                expected = day
-            if day != expected:
-                break
-            count += 1
-            expected = day - dt.timedelta(days=1)
-        return count
+        dates = days.values_list("written_on", flat=True)
+        latest = dates.first()
+        if latest is None or latest < today - dt.timedelta(days=1):
+            return 0
+        day_before = self.filter(written_on=_PreviousDay(models.OuterRef("written_on")))
+        began = dates.filter(written_on__lte=latest).exclude(models.Exists(day_before)).first()
+        return (latest - began).days + 1
 
     def on_this_day(self, today) -> "EntryQuerySet":
         """Entries written on this day of the month in earlier months and years."""
@@ -233,14 +248,6 @@ class Entry(models.Model):
     def __str__(self) -> str:
         return self.display_title
 
-    def render(self) -> None:
-        """Fill in what is derived from the body and prompt (also for bulk creation)."""
-        if self.prompt_id and not self.prompt_text:
-            self.prompt_text = self.prompt.text
-        # Rendered once here; every view shows the stored, sanitized HTML.
-        self.body_html = render_markdown(self.body)
-        self.excerpt = Truncator(" ".join(strip_tags(self.body_html).split())).chars(EXCERPT_LENGTH)
-
     def save(self, *args, **kwargs) -> None:
         self.render()
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
@@ -249,6 +256,14 @@ class Entry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("journal:entry-detail", kwargs={"pk": self.pk})
+
+    def render(self) -> None:
+        """Fill in what is derived from the body and prompt (also for bulk creation)."""
+        if self.prompt_id and not self.prompt_text:
+            self.prompt_text = self.prompt.text
+        # Rendered once here; every view shows the stored, sanitized HTML.
+        self.body_html = render_markdown(self.body)
+        self.excerpt = Truncator(" ".join(strip_tags(self.body_html).split())).chars(EXCERPT_LENGTH)
 
     @property
     def display_title(self) -> str:

@@ -21,7 +21,7 @@ from journal.services import (
     journal_import,
 )
 from journal.timeline import Timeline
-from journal.views.export import MAX_UPLOAD_BYTES, ImportForm
+from journal.forms import MAX_UPLOAD_BYTES, ImportForm
 from tests.conftest import make_entry, make_user
 from tests.journal.test_export import AWKWARD_BODIES, AWKWARD_TITLES, event
 
