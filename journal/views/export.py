@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..export import (
@@ -117,6 +118,7 @@ def entry_markdown(request: HttpRequest, pk: UUID) -> HttpResponse:
     return response
 
 
+@sensitive_post_parameters()  # diary text never reaches error reports
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_archive(request: HttpRequest) -> HttpResponse:
