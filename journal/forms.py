@@ -209,9 +209,47 @@ def draft_initial(draft) -> dict:
     return {**draft.fields, "title": draft.title, "body": draft.body, "draft_key": draft.key}
 
 
-class EntryFilterForm(forms.Form):
+class DateRangeForm(forms.Form):
+    """A `from`–`to` date range read from the query string (entry list, exports)."""
+
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a real date, like 2025-03-14."},
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a real date, like 2025-03-14."},
+    )
+
+    # `from` and `to` are Python keywords, so these fields carry other names in code
+    # and answer to the public query parameters of DESIGN.md in the URL.
+    PARAMS = {"date_from": "from", "date_to": "to"}
+
+    def add_prefix(self, field_name: str) -> str:
+        return self.PARAMS.get(field_name, field_name)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "“To” is before “From”: swap the two dates.")
+        return cleaned
+
+    def valid_data(self) -> dict:
+        """The values that passed validation; a bad one is reported and left out."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+
+class EntryFilterForm(DateRangeForm):
     """The filters of the entry list, read from the query string. Invalid values are
     reported beside their field and ignored, never an error page."""
+
+    field_order = ["q", "kind", "stage", "mood", "period", "perspective", "tag", "prompt"]
 
     q = forms.CharField(
         label="Search",
@@ -239,16 +277,6 @@ class EntryFilterForm(forms.Form):
     )
     tag = forms.CharField(required=False, max_length=TAG_MAX_LENGTH)
     prompt = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    # `from` and `to` are Python keywords, so these fields carry other names in code
-    # and answer to the public query parameters of DESIGN.md in the URL.
-    PARAMS = {"date_from": "from", "date_to": "to"}
 
     def __init__(self, data=None, *, timeline=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -261,26 +289,15 @@ class EntryFilterForm(forms.Form):
         else:
             del self.fields["period"]
 
-    def add_prefix(self, field_name: str) -> str:
-        return self.PARAMS.get(field_name, field_name)
-
     def clean_tag(self) -> str:
         names = parse_tags(self.cleaned_data["tag"])
         return names[0] if names else ""
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "“To” is before “From”: swap the two dates.")
-        return cleaned
 
     ranked = False
 
     def filter(self, entries):
         """Apply every valid filter to `entries`; invalid ones are left out."""
-        self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        data = self.valid_data()
         if data.get("q"):
             entries, self.ranked = search(entries, data["q"])
         if data.get("kind"):
@@ -441,28 +458,17 @@ class TimelineEventForm(FocusFirstErrorMixin, forms.ModelForm):
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
-class ExportForm(forms.Form):
+class ExportForm(DateRangeForm):
     """The selection, read from the query string: `period`, `from`, `to` (and, on the
     choices page, `format`). The same parameters work on every export URL."""
+
+    field_order = ["period", "date_from", "date_to", "format"]
 
     period = forms.ChoiceField(
         label="Period",
         required=False,
         help_text="One span of your timeline, or the whole journal.",
         error_messages={"invalid_choice": "That period is not on your timeline any more."},
-    )
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a real date, like 2025-03-14."},
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Leave both dates empty for every date.",
-        error_messages={"invalid": "Enter a real date, like 2025-03-14."},
     )
     format = forms.ChoiceField(
         label="As",
@@ -477,26 +483,14 @@ class ExportForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the formats listed."},
     )
 
-    # `from` and `to` are Python keywords: the fields answer to them in the URL.
-    PARAMS = {"date_from": "from", "date_to": "to"}
-
     def __init__(self, data=None, *, timeline: Timeline, **kwargs):
         super().__init__(data, **kwargs)
+        self.fields["date_to"].help_text = "Leave both dates empty for every date."
         self.timeline = timeline
         self.fields["period"].choices = [
             ("", "The whole journal"),
             *((p.slug, p.title) for p in reversed(timeline.periods if timeline.has_events else [])),
         ]
-
-    def add_prefix(self, field_name: str) -> str:
-        return self.PARAMS.get(field_name, field_name)
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "“To” is before “From”: swap the two dates.")
-        return cleaned
 
     @property
     def selection(self) -> Selection:

@@ -62,6 +62,15 @@ class PromptPerspective(models.TextChoices):
     ANY = "any", "Any moment"
 
 
+class OwnedQuerySet(models.QuerySet):
+    """Rows that belong to one user. Every read of user data starts from `for_user`."""
+
+    def for_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
 class PromptQuerySet(models.QuerySet):
     def for_user(self, user) -> "PromptQuerySet":
         """Built-in prompts (still in the library) and the user's own."""
@@ -70,9 +79,7 @@ class PromptQuerySet(models.QuerySet):
         return self.filter(models.Q(user__isnull=True, retired=False) | models.Q(user=user))
 
     def own(self, user) -> "PromptQuerySet":
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(user=user)
+        return OwnedQuerySet.for_user(self, user)
 
     def fitting(self, perspective: str) -> "PromptQuerySet":
         """Prompts for a runner, a chaser, or (unsure/both) every perspective."""
@@ -125,9 +132,8 @@ class Prompt(models.Model):
         return self.user_id is None
 
 
-class TagQuerySet(models.QuerySet):
-    def for_user(self, user) -> "TagQuerySet":
-        return self.filter(user=user)
+class TagQuerySet(OwnedQuerySet):
+    pass
 
 
 class Tag(models.Model):
@@ -164,13 +170,7 @@ class _PreviousDay(models.Func):
         return self.as_sql(compiler, connection, template="(%(expressions)s - 1)")
 
 
-class EntryQuerySet(models.QuerySet):
-    def for_user(self, user) -> "EntryQuerySet":
-        """Every read of entries starts here: a user only ever sees their own."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(user=user)
-
+class EntryQuerySet(OwnedQuerySet):
     def newest_first(self) -> "EntryQuerySet":
         return self.order_by("-written_on", "-created_at")
 
@@ -317,11 +317,8 @@ class EntryRevision(models.Model):
         return revision
 
 
-class DraftQuerySet(models.QuerySet):
-    def for_user(self, user) -> "DraftQuerySet":
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(user=user)
+class DraftQuerySet(OwnedQuerySet):
+    pass
 
 
 class Draft(models.Model):
@@ -372,12 +369,7 @@ class Initiator(models.TextChoices):
     MUTUAL = "mutual", "We both stepped back"
 
 
-class TimelineEventQuerySet(models.QuerySet):
-    def for_user(self, user) -> "TimelineEventQuerySet":
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(user=user)
-
+class TimelineEventQuerySet(OwnedQuerySet):
     def in_order(self) -> "TimelineEventQuerySet":
         return self.order_by("occurred_on", "created_at", "id")
 

@@ -93,7 +93,7 @@ def todays_prompt(user, today: dt.date, *, perspective: str, another: int = 0):
     )
     fresh = [pk for pk in candidates if pk not in answered] or candidates
     chosen = fresh[(_day_seed(user.pk, today) + another) % len(fresh)]
-    return Prompt.objects.get(pk=chosen)
+    return Prompt.objects.for_user(user).get(pk=chosen)
 
 
 URGE_THEMES = ("contact", "longing", "self-love")
