@@ -74,12 +74,15 @@ class _CalmExtension(Extension):
         md.treeprocessors.register(_CalmTreeprocessor(md), "mirror_calm", 0)
 
 
+def _is_same_site(href: str) -> bool:
+    """A fragment or a path on this site. `//host` and `/\\host` lead to another site:
+    browsers read both as scheme-relative."""
+    return href.startswith("#") or (href.startswith("/") and href[1:2] not in {"/", "\\"})
+
+
 def _set_rel(attrs: dict, new: bool = False) -> dict | None:
-    href_key = (None, "href")
-    href = attrs.get(href_key, "")
-    if href.startswith("#") or href.startswith("/"):
-        return attrs
-    attrs[(None, "rel")] = LINK_REL
+    if not _is_same_site(attrs.get((None, "href"), "")):
+        attrs[(None, "rel")] = LINK_REL
     return attrs
 
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import html
 import uuid
 
 from django.conf import settings
@@ -263,7 +264,8 @@ class Entry(models.Model):
             self.prompt_text = self.prompt.text
         # Rendered once here; every view shows the stored, sanitized HTML.
         self.body_html = render_markdown(self.body)
-        self.excerpt = Truncator(" ".join(strip_tags(self.body_html).split())).chars(EXCERPT_LENGTH)
+        text = html.unescape(strip_tags(self.body_html))  # plain text: templates escape it
+        self.excerpt = Truncator(" ".join(text.split())).chars(EXCERPT_LENGTH)
 
     @property
     def display_title(self) -> str:

@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -68,7 +70,12 @@ def autosave(request: HttpRequest) -> JsonResponse:
 def draft_discard(request: HttpRequest, key: str) -> HttpResponse:
     Draft.objects.for_user(request.user).filter(key=key).delete()
     messages.success(request, "The draft is discarded.")
-    return redirect(request.POST.get("next") or "journal:entry-create")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("journal:entry-create")
+    return redirect(target)
 
 
 @sensitive_post_parameters()  # diary text never reaches error reports

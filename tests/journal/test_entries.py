@@ -181,3 +181,10 @@ def test_entries_are_not_in_the_admin():
 def test_entry_urls_use_uuids(entry):
     assert str(entry.pk) in entry.get_absolute_url()
     assert isinstance(entry.pk, uuid.UUID)
+
+
+def test_excerpts_are_plain_text_shown_once_escaped(alice_client, alice):
+    make_entry(alice, body="Tom & Jerry <3 and *soft* words")
+    page = alice_client.get(reverse("journal:entry-list"))
+    assert "Tom &amp; Jerry &lt;3 and soft words" in page.text
+    assert "&amp;amp;" not in page.text

@@ -177,3 +177,15 @@ def test_preview_needs_a_session_and_post(client, alice_client):
     assert alice_client.get(reverse("journal:preview")).status_code == 405
     client.logout()
     assert client.post(reverse("journal:preview"), {"body": "x"}).status_code == 401
+
+
+def test_discarding_a_draft_never_redirects_off_the_site(alice_client, alice):
+    Draft.objects.create(user=alice, key="f" * 32, body="x")
+    response = alice_client.post(
+        reverse("journal:draft-discard", args=["f" * 32]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("journal:entry-create")
+    same_site = alice_client.post(
+        reverse("journal:draft-discard", args=["g" * 32]), {"next": "/entries/"}
+    )
+    assert same_site["Location"] == "/entries/"
