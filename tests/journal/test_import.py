@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from journal.export import Selection, stream_zip
+from journal.forms import MAX_UPLOAD_BYTES, ImportForm
 from journal.models import Entry, Prompt, Tag, TimelineEvent
 from journal.services import (
     MAX_ARCHIVE_BYTES,
@@ -21,7 +22,6 @@ from journal.services import (
     journal_import,
 )
 from journal.timeline import Timeline
-from journal.forms import MAX_UPLOAD_BYTES, ImportForm
 from tests.conftest import make_entry, make_user
 from tests.journal.test_export import AWKWARD_BODIES, AWKWARD_TITLES, event
 
