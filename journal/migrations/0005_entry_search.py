@@ -2,7 +2,12 @@
 
 from django.db import migrations, models
 
-from journal.search import SEARCH_INDEX_SQL
+# Frozen here as it was first written; migration 0007 replaces it with a stored column.
+SEARCH_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS entry_search_idx ON journal_entry USING GIN ("
+    "to_tsvector('english'::regconfig, "
+    "coalesce(title, '') || ' ' || coalesce(body, '') || ' ' || coalesce(tags_text, '')))"
+)
 
 
 def backfill_tags_text(apps, schema_editor):
