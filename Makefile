@@ -10,6 +10,9 @@ PYTHON ?= $(shell for p in python3 python3.14 python3.13 python3.12; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $$p && break; done)
 DEV_ENV := DJANGO_DEBUG=1
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
+BENCH_ENTRIES ?= 3650
+BENCH_POSTGRES ?= $(or $(MIRROR_BENCH_POSTGRES),postgres://postgres@127.0.0.1:5432/postgres)
 
 .PHONY: install run test lint format screenshots bench serve clean
 
@@ -35,6 +38,16 @@ test: install
 
 screenshots: install
 	MIRROR_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_screenshots.py -q -s
+
+# Benchmarks on throw-away databases (see bench/README.md): pages and load on SQLite and
+# PostgreSQL, search on both, export. A smoke run: make bench BENCH_ENTRIES=200 BENCH_ARGS=--quick
+bench: install
+	$(BIN)/python bench/pages.py --entries $(BENCH_ENTRIES) $(BENCH_ARGS)
+	$(BIN)/python bench/search.py --entries $(BENCH_ENTRIES) --repeat 3
+	@if pg_isready -q -d "$(BENCH_POSTGRES)" 2>/dev/null; then \
+		DATABASE_URL="$(BENCH_POSTGRES)" $(BIN)/python bench/search.py --entries $(BENCH_ENTRIES) --repeat 3; \
+	else echo "search on PostgreSQL: skipped, no server answers at $(BENCH_POSTGRES)"; fi
+	$(BIN)/python bench/export.py --entries $(BENCH_ENTRIES) --repeat 3
 
 # Production serving: gunicorn with the settings from the environment (see docs/deploy.md).
 serve: install

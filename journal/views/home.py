@@ -1,5 +1,6 @@
 """The home page (signed out: what Mirror is; signed in: today) and the health check."""
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -47,6 +48,12 @@ def home(request: HttpRequest) -> HttpResponse:
     timeline = timeline_for(request)
     current = timeline.current
     earlier = timeline.earlier_separation_days()
+    # The page's three lists of entries, with the tags of all of them in one query.
+    cards = entries.for_list().prefetch_related(None)
+    recent = list(cards.newest_first()[:5])
+    on_this_day = list(cards.on_this_day(today).newest_first()[:6])
+    last_separation_entries = list(cards.filter(written_on=earlier[0][1])) if earlier else []
+    prefetch_related_objects([*recent, *on_this_day, *last_separation_entries], "tags")
     context = {
         "today": today,
         "timeline": timeline,
@@ -54,9 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "period_day": timeline.day_number(current, today),
         "days_without_contact": current.days_without_contact(today),
         "last_separation_day": earlier[0] if earlier else None,
-        "last_separation_entries": (
-            entries.filter(written_on=earlier[0][1]).for_list() if earlier else []
-        ),
+        "last_separation_entries": last_separation_entries,
         "prompt": prompt,
         "perspective": perspective,
         "another": another + 1,
@@ -64,8 +69,8 @@ def home(request: HttpRequest) -> HttpResponse:
         and entries.filter(prompt=prompt, written_on=today).exists(),
         "streak": entries.streak(today),
         "wrote_today": entries.filter(written_on=today).exists(),
-        "recent": entries.newest_first().for_list()[:5],
-        "on_this_day": entries.on_this_day(today).newest_first().for_list()[:6],
+        "recent": recent,
+        "on_this_day": on_this_day,
         "entry_count": entries.count(),
     }
     return render(request, "journal/home.html", context)

@@ -1,0 +1,121 @@
+"""A page's query count does not grow with the journal: every main page makes the same
+number of queries for a journal of 10 entries as for one of 500, and no more than its
+stated maximum. Counts, never times (bench/pages.py measures the times). And reading a
+page never renders Markdown: entries show the HTML stored when they were saved."""
+
+import markdown
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from journal.demo import create_demo_journal
+from journal.models import Entry, Prompt
+from journal.timeline import Timeline
+from tests.conftest import make_entry
+
+pytestmark = pytest.mark.django_db
+
+WORD = "lighthouse"  # in one entry of each journal, so a search finds something in both
+
+# The most queries each page may make, the session and the user included. The home page
+# makes one more (15) on a day that falls inside an earlier separation as long as this one.
+MAX_QUERIES = {
+    "today": 14,
+    "entries": 7,
+    "search": 8,
+    "period": 7,
+    "entry": 7,
+    "timeline": 4,
+    "prompts": 4,
+    "calendar": 5,
+    "export": 4,
+    "write to a prompt": 7,
+    "own prompt": 3,
+}
+
+
+def journal_pages(entries: int) -> tuple[Client, dict[str, str]]:
+    """A signed-in client for a new demo journal of `entries` daily entries with a timeline,
+    and the path of each main page, with real values for its parameters."""
+    user = create_demo_journal(f"journal-{entries}@example.com", days=entries, gaps=0)
+    make_entry(user, body=f"The {WORD} at the end of the pier.", written_on=user.today())
+    own = Prompt.objects.create(user=user, text="What did the sea say today?", theme="signs")
+    builtin = Prompt.objects.filter(user__isnull=True, retired=False).first()
+    timeline = Timeline(user, user.today())
+    period = next(
+        row.period for row in timeline.rows() if row.period.kind == "separation" and row.entries
+    )
+    middle = Entry.objects.filter(user=user).order_by("written_on")[entries // 2]
+    client = Client()
+    client.force_login(user)
+    return client, {
+        "today": "/",
+        "entries": "/entries/",
+        "search": f"/entries/?q={WORD}",
+        "period": f"/entries/?period={period.slug}",
+        "entry": middle.get_absolute_url(),
+        "timeline": "/timeline/",
+        "prompts": "/prompts/",
+        "calendar": "/calendar/",
+        "export": "/export/",
+        "write to a prompt": f"/entries/new/?prompt={builtin.pk}",
+        "own prompt": f"/prompts/{own.pk}/edit/",
+    }
+
+
+def count_queries(client: Client, path: str) -> int:
+    client.get(path)  # warm-up: the first request after a login may write the session
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(captured.captured_queries)
+
+
+@pytest.fixture(scope="module")
+def measured(django_db_blocker, django_db_setup):
+    """{page: (queries with 10 entries, queries with 500)}, and how many times Markdown was
+    rendered while the pages were read; measured once for the module."""
+    renders = []
+    convert = markdown.Markdown.convert
+
+    def counting_convert(self, source):
+        renders.append(source)
+        return convert(self, source)
+
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            small, small_pages = journal_pages(10)
+            large, large_pages = journal_pages(500)
+            markdown.Markdown.convert = counting_convert
+            try:
+                result = {
+                    name: (count_queries(small, small_pages[name]), count_queries(large, path))
+                    for name, path in large_pages.items()
+                }
+            finally:
+                markdown.Markdown.convert = convert
+            transaction.set_rollback(True)
+    return result, len(renders)
+
+
+@pytest.fixture
+def counts(measured):
+    return measured[0]
+
+
+@pytest.mark.parametrize("page", MAX_QUERIES)
+def test_query_count_does_not_grow_with_the_journal(counts, page):
+    small, large = counts[page]
+    assert small == large, f"{page}: {small} queries with 10 entries, {large} with 500"
+
+
+@pytest.mark.parametrize("page", MAX_QUERIES)
+def test_query_count_stays_under_the_pages_maximum(counts, page):
+    assert counts[page][1] <= MAX_QUERIES[page], f"{page}: {counts[page][1]} queries"
+
+
+def test_reading_pages_never_renders_markdown(measured):
+    assert measured[1] == 0
