@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from journal.models import Entry, Prompt
 from journal.prompts import NO_REPEAT_DAYS, todays_prompt
@@ -162,7 +163,7 @@ def test_home_shows_prompt_streak_recent_and_quick_write(alice_client, alice):
     make_entry(alice, title="Yesterday's words", written_on=alice.today() - dt.timedelta(days=1))
     response = alice_client.get(reverse("home"))
     prompt = response.context["prompt"]
-    assert prompt.text in response.text
+    assert escape(prompt.text) in response.text
     assert "1</strong> day in a row" in response.text
     assert "Yesterday&#x27;s words" in response.text
     assert 'name="body"' in response.text
@@ -205,7 +206,7 @@ def test_quick_write_saves_a_titleless_entry_answering_the_prompt(alice_client, 
     assert response["Location"] == entry.get_absolute_url()
     assert (entry.title, entry.prompt, entry.prompt_text) == ("", prompt, prompt.text)
     page = alice_client.get(entry.get_absolute_url())
-    assert prompt.text in page.text
+    assert escape(prompt.text) in page.text
     assert alice_client.get(reverse("home")).context["answered_today"]
 
 
@@ -222,14 +223,14 @@ def test_quick_write_with_nothing_written_keeps_the_prompt(alice_client, alice):
     )
     assert response.status_code == 200
     assert "Write a few words before saving" in response.text
-    assert prompt.text in response.text
+    assert escape(prompt.text) in response.text
     assert not Entry.objects.exists()
 
 
 def test_new_entry_from_a_prompt_shows_it_and_presets_its_stage(alice_client):
     prompt = Prompt.objects.filter(user__isnull=True).exclude(stage="").first()
     response = alice_client.get(reverse("journal:entry-create"), {"prompt": prompt.pk})
-    assert prompt.text in response.text
+    assert escape(prompt.text) in response.text
     assert response.context["form"].initial["stage"] == prompt.stage
     assert (
         alice_client.get(reverse("journal:entry-create"), {"prompt": "999999"}).status_code == 200
