@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.conftest import PASSWORD
+
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
 # still synchronous, so Django's guard against async use does not apply here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -99,26 +101,33 @@ def new_page(browser, *, width: int = 1280, height: int = 900, color_scheme: str
     return context, context.new_page()
 
 
-@pytest.fixture
-def page(browser, live_server) -> Iterator:
-    context, page = new_page(browser)
+def _watched_page(browser, live_server, **size) -> Iterator:
+    """A page on the live server that fails the test on any JavaScript or console error."""
+    context, page = new_page(browser, **size)
     problems = PageProblems()
     problems.watch(page)
     page.base_url = live_server.url
     yield page
     context.close()
     assert not problems.messages, "\n".join(problems.messages)
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    yield from _watched_page(browser, live_server)
 
 
 @pytest.fixture
 def phone_page(browser, live_server) -> Iterator:
-    context, page = new_page(browser, width=375, height=740)
-    problems = PageProblems()
-    problems.watch(page)
-    page.base_url = live_server.url
-    yield page
-    context.close()
-    assert not problems.messages, "\n".join(problems.messages)
+    yield from _watched_page(browser, live_server, width=375, height=740)
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(page.base_url + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In", exact=True).click()
 
 
 def assert_accessible(page, label: str = "") -> None:

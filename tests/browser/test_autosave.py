@@ -6,23 +6,20 @@ import pytest
 from playwright.sync_api import expect
 
 from journal.models import Draft, Entry
-from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD, make_entry, make_user
+from tests.browser.conftest import assert_accessible, log_in
+from tests.conftest import make_entry, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, email: str) -> None:
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+def signed_in(page, email: str) -> None:
+    log_in(page, email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 
 
 def test_text_survives_a_closed_tab(page):
     make_user("crash@example.com")
-    log_in(page, "crash@example.com")
+    signed_in(page, "crash@example.com")
     page.goto(page.base_url + "/entries/new/")
     page.get_by_label("Your words").fill("Twenty minutes of writing I cannot lose.")
     expect(page.locator("[data-saved]")).to_contain_text("Saved", timeout=10_000)
@@ -47,7 +44,7 @@ def test_text_survives_a_closed_tab(page):
 
 def test_text_written_offline_is_kept_in_the_browser_and_restored(page):
     make_user("offline@example.com")
-    log_in(page, "offline@example.com")
+    signed_in(page, "offline@example.com")
     page.goto(page.base_url + "/entries/new/")
     page.context.set_offline(True)
     page.get_by_label("Your words").fill("Written on a train without signal.")
@@ -79,7 +76,7 @@ def test_text_written_offline_is_kept_in_the_browser_and_restored(page):
 
 def test_preview_and_keyboard_save(page):
     make_user("preview@example.com")
-    log_in(page, "preview@example.com")
+    signed_in(page, "preview@example.com")
     page.goto(page.base_url + "/entries/new/")
     page.get_by_label("Your words").fill("Some *soft* words\n\n<script>alert(1)</script>")
     page.get_by_role("button", name="Preview").click()
@@ -94,7 +91,7 @@ def test_preview_and_keyboard_save(page):
 def test_editing_in_two_tabs_shows_both_versions(page):
     user = make_user("tabs@example.com")
     entry = make_entry(user, title="Shared", body="The original words.")
-    log_in(page, "tabs@example.com")
+    signed_in(page, "tabs@example.com")
     edit_url = f"{page.base_url}/entries/{entry.pk}/edit/"
     page.goto(edit_url)
     other = page.context.new_page()

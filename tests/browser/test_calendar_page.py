@@ -5,17 +5,14 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
-from tests.conftest import PASSWORD, make_entry, make_user
+from tests.browser.conftest import assert_accessible, log_in
+from tests.conftest import make_entry, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, email: str) -> None:
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+def signed_in(page, email: str) -> None:
+    log_in(page, email)
     page.wait_for_url(page.base_url + "/")
 
 
@@ -26,7 +23,7 @@ def test_user_opens_a_day_from_the_calendar(page):
     make_entry(user, title="The night it rained", written_on=day, mood=2, feelings=["grief"])
     make_entry(user, title="Another year", written_on=dt.date(today.year - 1, 12, 31))
 
-    log_in(page, "cal@example.com")
+    signed_in(page, "cal@example.com")
     page.get_by_role("link", name="Calendar", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Calendar {today.year}")
     expect(page.locator(".hm-svg svg[role=img]")).to_be_visible()
@@ -58,7 +55,7 @@ def test_the_calendar_scrolls_inside_its_box_on_a_phone(phone_page):
     for n in range(40):
         make_entry(user, written_on=today - dt.timedelta(days=n * 3), mood=n % 5 + 1)
 
-    log_in(page, "cal-phone@example.com")
+    signed_in(page, "cal-phone@example.com")
     page.goto(page.base_url + "/calendar/")
     assert_accessible(page, "calendar (phone)")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -73,7 +70,7 @@ def test_the_calendar_scrolls_inside_its_box_on_a_phone(phone_page):
 
 def test_an_empty_calendar_is_friendly_and_accessible(page):
     make_user("cal-new@example.com")
-    log_in(page, "cal-new@example.com")
+    signed_in(page, "cal-new@example.com")
     page.goto(page.base_url + "/calendar/")
     expect(page.get_by_text("Nothing written in")).to_be_visible()
     expect(page.locator(".hm-day")).not_to_have_count(0)
