@@ -688,3 +688,39 @@ def test_no_page_redirects_off_the_site(route, world):
     for client in (bob, browser()):
         assert_stays_on_site(client.get(url, {"next": EVIL_NEXT}))
         assert_stays_on_site(client.post(url, data))
+
+
+# CSRF and safe GETs ----------------------------------------------------------------------
+
+_CSRF_HANDLER = ClientHandler(enforce_csrf_checks=True)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_every_post_without_a_csrf_token_is_refused(route, world):
+    """The owner's own browser, but a forged form: 403 everywhere, and nothing changes."""
+    client = Client()
+    client.handler = _CSRF_HANDLER
+    client.force_login(world.alice.user)
+    url = url_of(route, world)
+    data, _ = post_data(route, world)
+    before = whole_database()
+    response = client.post(url, data)
+    assert response.status_code == 403, f"POST {url} without a CSRF token → {response.status_code}"
+    assert whole_database() == before, f"POST {url} without a CSRF token changed the database"
+
+
+# alice's passkey in this fixture is not a real credential, so allauth cannot start a
+# WebAuthn ceremony with it on these two pages; tests/browser/test_two_factor.py covers them
+# with a real (virtual) authenticator.
+FAKE_PASSKEY_PAGES = {"mfa_add_webauthn", "mfa_reauthenticate_webauthn"}
+
+
+# allauth's two-factor set-up keeps the secret it shows in the session only, which
+# whole_database() leaves out.
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in FAKE_PASSKEY_PAGES], ids=str)
+def test_no_get_changes_anything(route, world):
+    client = signed_in(world.alice.user)
+    url = url_of(route, world)
+    before = whole_database()
+    client.get(url)
+    assert whole_database() == before, f"GET {url} changed the database"
