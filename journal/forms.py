@@ -209,7 +209,17 @@ def draft_initial(draft) -> dict:
     return {**draft.fields, "title": draft.title, "body": draft.body, "draft_key": draft.key}
 
 
-class DateRangeForm(forms.Form):
+class QueryFilterForm(forms.Form):
+    """Filters read from a query string: a bad value is reported beside its field and left
+    out, never an error page."""
+
+    def valid_data(self) -> dict:
+        """The values that passed validation."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+
+class DateRangeForm(QueryFilterForm):
     """A `from`–`to` date range read from the query string (entry list, exports)."""
 
     date_from = forms.DateField(
@@ -238,11 +248,6 @@ class DateRangeForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "“To” is before “From”: swap the two dates.")
         return cleaned
-
-    def valid_data(self) -> dict:
-        """The values that passed validation; a bad one is reported and left out."""
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
 
 
 class EntryFilterForm(DateRangeForm):
@@ -375,7 +380,7 @@ class PromptForm(FocusFirstErrorMixin, forms.ModelForm):
         return prompt
 
 
-class PromptFilterForm(forms.Form):
+class PromptFilterForm(QueryFilterForm):
     perspective = forms.ChoiceField(
         label="For", choices=[("", "Everyone"), *PromptPerspective.choices], required=False
     )
@@ -387,8 +392,7 @@ class PromptFilterForm(forms.Form):
         self.fields["theme"].choices = [("", "Any theme"), *((t, t.capitalize()) for t in themes)]
 
     def filter(self, prompts):
-        self.is_valid()
-        data = {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        data = self.valid_data()
         if data.get("perspective"):
             prompts = prompts.filter(perspective=data["perspective"])
         if data.get("stage"):

@@ -53,27 +53,26 @@ def export(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/export.html", context)
 
 
-@login_required
-@require_GET
-def export_markdown(request: HttpRequest) -> HttpResponse:
+def _export(request: HttpRequest, stream, extension: str, content_type: str) -> HttpResponse:
+    """The selection in the query string, streamed as one download."""
     form, bad = _selection_or_redirect(request)
     if bad:
         return bad
     timeline = form.timeline
-    chunks = stream_markdown(request.user, form.selection, timeline=timeline)
-    filename = form.selection.filename(timeline.today, "md")
-    return _download(chunks, filename, "text/markdown; charset=utf-8")
+    chunks = stream(request.user, form.selection, timeline=timeline)
+    return _download(chunks, form.selection.filename(timeline.today, extension), content_type)
+
+
+@login_required
+@require_GET
+def export_markdown(request: HttpRequest) -> HttpResponse:
+    return _export(request, stream_markdown, "md", "text/markdown; charset=utf-8")
 
 
 @login_required
 @require_GET
 def export_zip(request: HttpRequest) -> HttpResponse:
-    form, bad = _selection_or_redirect(request)
-    if bad:
-        return bad
-    timeline = form.timeline
-    chunks = stream_zip(request.user, form.selection, timeline=timeline)
-    return _download(chunks, form.selection.filename(timeline.today, "zip"), "application/zip")
+    return _export(request, stream_zip, "zip", "application/zip")
 
 
 @login_required
