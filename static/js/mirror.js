@@ -29,6 +29,12 @@
     form.addEventListener("submit", forgetDrafts);
   });
 
+  // Pictures that scroll sideways on a phone open at their recent end (today is on the
+  // right), not at the oldest month.
+  document.querySelectorAll("[data-scroll-to-recent]").forEach((box) => {
+    box.scrollLeft = box.scrollWidth;
+  });
+
   // After a save, the entry page is reached with ?saved=<key>: that draft is now safe on
   // the server, so the browser's copy can go.
   const params = new URLSearchParams(window.location.search);
