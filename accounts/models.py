@@ -68,6 +68,11 @@ class User(AbstractUser):
         help_text="Mirror picks each day’s question to fit. Your timeline can decide it later.",
     )
 
+    # Counts every change to the user's journal (entries, tags, timeline events): figures
+    # derived from the whole journal are remembered under it (journal.memo), so a change
+    # makes them be derived again. Only `bump_journal_version` writes it.
+    journal_version = models.PositiveBigIntegerField(default=0, editable=False)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
@@ -75,6 +80,27 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    def save(self, *args, **kwargs) -> None:
+        # A user loaded before a journal change must not write its older journal_version
+        # back (say a profile saved while an entry is being written in another tab).
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            skip = {"journal_version", *self.get_deferred_fields()}
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname not in skip
+            ]
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def bump_journal_version(cls, user_id: int) -> None:
+        """Record that the user's journal changed (one UPDATE, safe under concurrency)."""
+        cls.objects.filter(pk=user_id).update(journal_version=models.F("journal_version") + 1)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

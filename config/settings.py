@@ -117,7 +117,7 @@ MIDDLEWARE = [
 ]
 
 # Form fields render through templates/django/forms/field.html (labels, help, errors).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "config.renderers.FormRenderer"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .memo import journal_changed
 from .models import Entry, EventKind, Feeling, Kind, Prompt, Stage, Tag, TimelineEvent
 
 OPENINGS = [
@@ -116,6 +117,7 @@ def create_demo_journal(
     Entry.objects.bulk_create(entries, batch_size=500)
     Entry.tags.through.objects.bulk_create(links, batch_size=2000)
     create_demo_timeline(user, start=today - dt.timedelta(days=days - 1), today=today, rng=rng)
+    journal_changed(user.pk)  # bulk writes send no signals
     return user
 
 

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from .markdown import render_markdown, stored_html
+from .memo import journal_changed
 
 
 class Kind(models.TextChoices):
@@ -54,6 +55,8 @@ class Feeling(models.TextChoices):
 MOOD_LABELS = {1: "Very low", 2: "Low", 3: "Steady", 4: "Good", 5: "Bright"}
 
 TITLE_MAX_LENGTH = 200
+# The fields an entry card shows (journal.cards): a list of entries reads nothing else.
+CARD_FIELDS = ("id", "title", "written_on", "created_at", "kind", "mood", "stage", "excerpt")
 EXCERPT_LENGTH = 240
 
 
@@ -196,8 +199,8 @@ class EntryQuerySet(OwnedQuerySet):
         return self.filter(written_on__day=today.day, written_on__lt=today)
 
     def for_list(self) -> "EntryQuerySet":
-        """What a list of entries shows: no body, tags fetched in one query."""
-        return self.defer("body", "body_html").prefetch_related("tags")
+        """What a list of entries shows (journal.cards): no body, tags in one query."""
+        return self.only(*CARD_FIELDS).prefetch_related("tags")
 
 
 class Entry(models.Model):
@@ -424,3 +427,14 @@ def _sync_tags_text(sender, instance, action: str, reverse: bool, **kwargs) -> N
         text = " ".join(entry.tags.order_by("name").values_list("name", flat=True))
         Entry.objects.filter(pk=entry.pk).update(tags_text=text)
         entry.tags_text = text
+    if entries:
+        journal_changed(entries[0].user_id)
+
+
+@receiver(post_save, sender=Entry)
+@receiver(post_delete, sender=Entry)
+@receiver(post_save, sender=TimelineEvent)
+@receiver(post_delete, sender=TimelineEvent)
+def _journal_changed(sender, instance, **kwargs) -> None:
+    """What journal.memo remembers is derived from entries, their tags and the timeline."""
+    journal_changed(instance.user_id)

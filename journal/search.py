@@ -1,9 +1,10 @@
 """Full-text search over an entry's title, body and tags.
 
 On PostgreSQL: `websearch_to_tsquery` (quoted phrases, several words, `-word`, `or`),
-ranked, with highlighted snippets from `ts_headline`, served by a GIN index on exactly the
-expression below. On SQLite: every word or quoted phrase must appear (case-insensitive) in
-the title, body or tags; newest first, with snippets cut in Python. Plain words give the
+ranked, served by a GIN index on exactly the expression below. On SQLite: every word or
+quoted phrase must appear (case-insensitive) in the title, body or tags; newest first.
+Snippets are cut in Python around the first word found as typed; on PostgreSQL, an entry
+that matched only through another form of a word gets its snippet from `ts_headline`. Plain words give the
 same entries on both. Any input is safe: it is only ever passed as a query parameter.
 """
 
@@ -102,9 +103,16 @@ def add_snippets(entries: list, raw_query: str, model) -> None:
     query = clean_query(raw_query)
     if not entries or not terms(query):
         return
-    ids = [entry.pk for entry in entries]
-    if is_postgresql():
-        rows = model.objects.filter(pk__in=ids).annotate(
+    words = terms(query)
+    # The passage around the first word found as typed, cut in Python (on PostgreSQL too:
+    # much cheaper than ts_headline, which parses every body again).
+    bodies = dict(model.objects.filter(pk__in=[e.pk for e in entries]).values_list("pk", "body"))
+    found = {pk: _cut_snippet(body, words) for pk, body in bodies.items()}
+    # PostgreSQL also matches other forms of a word ("ran" for "running"): those passages
+    # come from ts_headline.
+    unfound = [pk for pk, text in found.items() if not text]
+    if unfound and is_postgresql():
+        rows = model.objects.filter(pk__in=unfound).annotate(
             headline=SearchHeadline(
                 Substr(F("body"), 1, 20000),
                 SearchQuery(query, config=CONFIG, search_type="websearch"),
@@ -117,10 +125,7 @@ def add_snippets(entries: list, raw_query: str, model) -> None:
                 fragment_delimiter=" … ",
             )
         )
-        found = dict(rows.values_list("pk", "headline"))
-    else:
-        bodies = dict(model.objects.filter(pk__in=ids).values_list("pk", "body"))
-        found = {pk: _cut_snippet(body, terms(query)) for pk, body in bodies.items()}
+        found.update(rows.values_list("pk", "headline"))
     for entry in entries:
         text = found.get(entry.pk) or ""
         entry.snippet = highlight(text, START, STOP) if START in text else None

@@ -27,6 +27,7 @@ from .export import (
     read_words,
 )
 from .forms import MAX_TAGS, TAG_MAX_LENGTH, parse_tags
+from .memo import journal_changed
 from .models import TITLE_MAX_LENGTH, Entry, Kind, Prompt, Stage, Tag, TimelineEvent
 
 MAX_ARCHIVE_FILES = 20_000
@@ -109,6 +110,7 @@ def journal_import(*, user, archive_file) -> ImportResult:
 
     result = _write_entries(user, parsed)
     events_created, events_unchanged = _restore_events(user, events)
+    journal_changed(user.pk)  # bulk writes send no signals
     return ImportResult(
         created=result["created"],
         updated=result["updated"],

@@ -11,8 +11,10 @@ from statistics import fmean
 from django.db.models import Q
 from django.http import HttpRequest
 
+from .memo import remember
 from .models import Entry, EventKind, TimelineEvent
 from .periods import Period, derive_periods, period_for
+from .timeline_picture import TimelinePicture, build_picture
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,18 @@ class Timeline:
         )
 
     def rows(self) -> list[PeriodRow]:
+        """Each period with its figures (remembered until the journal changes)."""
+        return remember(self.user, ("timeline-rows", self.today), self._rows)
+
+    def picture(self) -> "TimelinePicture | None":
+        """The picture of the timeline (remembered until the journal changes)."""
+        return remember(
+            self.user,
+            ("timeline-picture", self.today),
+            lambda: build_picture(self.periods, today=self.today, entries=self.entry_days),
+        )
+
+    def _rows(self) -> list[PeriodRow]:
         moods: list[list[int]] = [[] for _ in self.periods]
         counts = [0] * len(self.periods)
         index = 0

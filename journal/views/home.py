@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ..memo import remember
 from ..models import Entry
 from ..prompts import todays_prompt
 from ..timeline import timeline_for
@@ -54,6 +55,9 @@ def home(request: HttpRequest) -> HttpResponse:
     on_this_day = list(cards.on_this_day(today).newest_first()[:6])
     last_separation_entries = list(cards.filter(written_on=earlier[0][1])) if earlier else []
     prefetch_related_objects([*recent, *on_this_day, *last_separation_entries], "tags")
+    # The prompts answered today, in one query: whether the user wrote today, and whether
+    # they answered today's question.
+    today_prompts = list(entries.filter(written_on=today).values_list("prompt_id", flat=True))
     context = {
         "today": today,
         "timeline": timeline,
@@ -65,12 +69,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "prompt": prompt,
         "perspective": perspective,
         "another": another + 1,
-        "answered_today": prompt is not None
-        and entries.filter(prompt=prompt, written_on=today).exists(),
-        "streak": entries.streak(today),
-        "wrote_today": entries.filter(written_on=today).exists(),
+        "answered_today": prompt is not None and prompt.pk in today_prompts,
+        "streak": remember(user, ("streak", today), lambda: entries.streak(today)),
+        "wrote_today": bool(today_prompts),
         "recent": recent,
         "on_this_day": on_this_day,
-        "entry_count": entries.count(),
+        "entry_count": remember(user, "entry-count", entries.count),
     }
     return render(request, "journal/home.html", context)

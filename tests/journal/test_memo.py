@@ -1,0 +1,120 @@
+"""Figures derived from the whole journal are remembered per process (journal.memo) under
+the user's journal_version. Every way the journal changes must show on the next page, and
+one user's figures must never reach another."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from journal.models import Entry, EventKind, Tag, TimelineEvent
+from tests.conftest import make_entry, make_user
+
+HOME = "/"
+LIST = reverse("journal:entry-list")
+TIMELINE = reverse("journal:timeline")
+
+
+def version(user) -> int:
+    return User.objects.get(pk=user.pk).journal_version
+
+
+def test_every_change_to_the_journal_moves_the_version(alice):
+    seen = [version(alice)]
+
+    def moved():
+        seen.append(version(alice))
+        return seen[-1] > seen[-2]
+
+    entry = make_entry(alice)
+    assert moved()
+    entry.title = "Edited"
+    entry.save()
+    assert moved()
+    entry.tags.add(Tag.objects.create(user=alice, name="sea"))
+    assert moved()
+    entry.tags.clear()
+    assert moved()
+    event = TimelineEvent.objects.create(
+        user=alice, kind=EventKind.MEETING, occurred_on=dt.date(2025, 1, 1)
+    )
+    assert moved()
+    event.delete()
+    assert moved()
+    entry.delete()
+    assert moved()
+
+
+def test_a_user_saved_from_an_older_copy_keeps_the_newer_version(alice):
+    stale = User.objects.get(pk=alice.pk)
+    make_entry(alice)
+    stale.display_name = "Alice B."
+    stale.save()
+    assert version(alice) == stale.journal_version + 1
+    assert User.objects.get(pk=alice.pk).display_name == "Alice B."
+
+
+def test_home_counts_follow_new_and_deleted_entries(alice_client, alice):
+    today = alice.today()
+    make_entry(alice, written_on=today - dt.timedelta(days=1))
+    response = alice_client.get(HOME)
+    assert (response.context["entry_count"], response.context["streak"]) == (1, 1)
+    entry = make_entry(alice, written_on=today)
+    response = alice_client.get(HOME)
+    assert (response.context["entry_count"], response.context["streak"]) == (2, 2)
+    entry.delete()
+    response = alice_client.get(HOME)
+    assert (response.context["entry_count"], response.context["streak"]) == (1, 1)
+
+
+def test_entry_list_count_tags_and_search_follow_changes(alice_client, alice):
+    make_entry(alice, body="The tide came in.", tags=["sea"])
+    assert alice_client.get(LIST).context["page"].paginator.count == 1
+    assert alice_client.get(LIST, {"q": "tide"}).context["page"].paginator.count == 1
+    make_entry(alice, body="Another tide.", tags=["sea", "night"])
+    response = alice_client.get(LIST)
+    assert response.context["page"].paginator.count == 2
+    assert response.context["tags"] == [("night", 1), ("sea", 2)]
+    found = alice_client.get(LIST, {"q": "tide"}).context["page"].object_list
+    assert len(found) == 2
+    Entry.objects.get(body="The tide came in.").delete()
+    found = alice_client.get(LIST, {"q": "tide"}).context["page"].object_list
+    assert [e.body for e in Entry.objects.filter(pk__in=[e.pk for e in found])] == ["Another tide."]
+
+
+def test_timeline_figures_follow_new_events_and_entries(alice_client, alice):
+    today = alice.today()
+    TimelineEvent.objects.create(
+        user=alice, kind=EventKind.MEETING, occurred_on=today - dt.timedelta(days=30)
+    )
+    rows = alice_client.get(TIMELINE).context["rows"]
+    assert [row.entries for row in rows] == [0, 0]
+    make_entry(alice, written_on=today - dt.timedelta(days=2))
+    TimelineEvent.objects.create(
+        user=alice,
+        kind=EventKind.SEPARATION,
+        initiator="them",
+        occurred_on=today - dt.timedelta(days=10),
+    )
+    rows = alice_client.get(TIMELINE).context["rows"]
+    separations = [row for row in rows if row.period.kind == "separation"]
+    assert [row.entries for row in separations] == [1]
+
+
+@pytest.mark.django_db
+def test_a_new_account_never_sees_figures_of_a_deleted_one(client):
+    first = make_user("first@example.com")
+    make_entry(first, tags=["private-tag"])
+    client.force_login(first)
+    assert client.get(LIST).context["tags"] == [("private-tag", 1)]
+    pk, first_version = first.pk, version(first)
+    first.delete()
+    # The same id (SQLite gives a new row the highest id again) at the same version.
+    User.objects.filter(email=make_user("second@example.com").email).update(
+        id=pk, journal_version=first_version
+    )
+    client.force_login(User.objects.get(pk=pk))
+    response = client.get(LIST)
+    assert response.context["tags"] == []
+    assert "private-tag" not in response.text
