@@ -1,18 +1,20 @@
-"""Figures derived from a whole journal, remembered by each server process until the
-journal changes.
+"""Figures derived from a whole journal, remembered by each server process until the journal
+changes.
 
-A few figures read every entry: the timeline's counts and moods per period read each
-entry's date and mood, the streak walks back through every consecutive day written, the
-entry count counts them all. They change only when the journal does, so each process keeps
-them under the user's `journal_version`, which every change to an entry, its tags or a
-timeline event increments (the signals in journal.models; bulk writers call
+A few figures read every entry: the timeline's counts and moods per period read each entry's
+date and mood, the streak walks back through every consecutive day written, the entry count
+counts them all. They change only when the journal does, so each process keeps them under
+the user's `journal_version`, which every change to an entry, its tags, a timeline event or
+one of the user's own prompts increments (the signals in journal.models; bulk writers call
 `journal_changed`). The version is read with the user at the start of every request, so no
-server ever answers from figures older than the journal, wherever the change was made:
-app servers share nothing but the database, and nothing is kept outside it for longer than
-a process lives.
+server ever answers from figures older than the journal, wherever the change was made: app
+servers share nothing but the database, and nothing is kept outside it for longer than a
+process lives.
 
-What is kept: dates, moods, counts and tag names, never what an entry says. At most
-`MAX_USERS` users' figures per process, the least recently used forgotten first.
+What is kept: dates, moods, counts, entry ids (which entries a list shows, a search's
+ranking), tag names and today's prompt, never what an entry says. At most `MAX_USERS` users
+per process and `MAX_NAMES` figures per user, the least recently used forgotten first: a
+ten-year journal's figures take well under a megabyte.
 """
 
 import threading
@@ -23,6 +25,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 MAX_USERS = 500
+MAX_NAMES = 40
 
 _lock = threading.Lock()
 # (user id, date joined) -> (journal version, {name: value}). The date joined tells apart
@@ -48,7 +51,10 @@ def remember(user, name: Hashable, compute: Callable[[], Any]) -> Any:
                 return value  # a newer version is already held; don't replace it
             held = (version, {})
             _memo[key] = held
-        held[1][name] = value
+        figures = held[1]
+        figures[name] = value
+        while len(figures) > MAX_NAMES:
+            del figures[next(iter(figures))]
         _memo.move_to_end(key)
         while len(_memo) > MAX_USERS:
             _memo.popitem(last=False)

@@ -435,6 +435,10 @@ def _sync_tags_text(sender, instance, action: str, reverse: bool, **kwargs) -> N
 @receiver(post_delete, sender=Entry)
 @receiver(post_save, sender=TimelineEvent)
 @receiver(post_delete, sender=TimelineEvent)
+@receiver(post_save, sender=Prompt)
+@receiver(post_delete, sender=Prompt)
 def _journal_changed(sender, instance, **kwargs) -> None:
-    """What journal.memo remembers is derived from entries, their tags and the timeline."""
-    journal_changed(instance.user_id)
+    """What journal.memo remembers is derived from entries, their tags, the timeline and
+    the user's own prompts (built-in prompts belong to no user)."""
+    if instance.user_id is not None:
+        journal_changed(instance.user_id)

@@ -4,8 +4,9 @@ On PostgreSQL: `websearch_to_tsquery` (quoted phrases, several words, `-word`, `
 ranked, served by a GIN index on exactly the expression below. On SQLite: every word or
 quoted phrase must appear (case-insensitive) in the title, body or tags; newest first.
 Snippets are cut in Python around the first word found as typed; on PostgreSQL, an entry
-that matched only through another form of a word gets its snippet from `ts_headline`. Plain words give the
-same entries on both. Any input is safe: it is only ever passed as a query parameter.
+that matched only through another form of a word gets its snippet from `ts_headline`. Plain
+words give the same entries on both. Any input is safe: it is only ever passed as a query
+parameter.
 """
 
 import re

@@ -1,6 +1,8 @@
 """The home page (signed out: what Mirror is; signed in: today) and the health check."""
 
-from django.db.models import prefetch_related_objects
+from typing import NamedTuple
+from uuid import UUID
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -36,6 +38,26 @@ def _another(request: HttpRequest) -> int:
         return 0
 
 
+class HomeLists(NamedTuple):
+    """The ids of the entries the home page lists, and the prompts of today's entries
+    (whether the user wrote today, and whether they answered today's question)."""
+
+    recent: list[UUID]
+    on_this_day: list[UUID]
+    last_separation: list[UUID]
+    today_prompts: list[int | None]
+
+
+def _home_lists(entries, today, earlier) -> HomeLists:
+    ids = entries.newest_first().values_list("pk", flat=True)
+    return HomeLists(
+        recent=list(ids[:5]),
+        on_this_day=list(ids.on_this_day(today)[:6]),
+        last_separation=list(ids.filter(written_on=earlier[0][1])) if earlier else [],
+        today_prompts=list(entries.filter(written_on=today).values_list("prompt_id", flat=True)),
+    )
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
@@ -45,19 +67,22 @@ def home(request: HttpRequest) -> HttpResponse:
     entries = Entry.objects.for_user(user)
     perspective = current_perspective(request)
     another = _another(request)
-    prompt = todays_prompt(user, today, perspective=perspective, another=another)
+    prompt = remember(
+        user,
+        ("todays-prompt", today, perspective, another),
+        lambda: todays_prompt(user, today, perspective=perspective, another=another),
+    )
     timeline = timeline_for(request)
     current = timeline.current
     earlier = timeline.earlier_separation_days()
-    # The page's three lists of entries, with the tags of all of them in one query.
-    cards = entries.for_list().prefetch_related(None)
-    recent = list(cards.newest_first()[:5])
-    on_this_day = list(cards.on_this_day(today).newest_first()[:6])
-    last_separation_entries = list(cards.filter(written_on=earlier[0][1])) if earlier else []
-    prefetch_related_objects([*recent, *on_this_day, *last_separation_entries], "tags")
-    # The prompts answered today, in one query: whether the user wrote today, and whether
-    # they answered today's question.
-    today_prompts = list(entries.filter(written_on=today).values_list("prompt_id", flat=True))
+    # The page's three lists of entries: which entries they hold is remembered for the day
+    # (until the journal changes); the entries and their tags come in two queries.
+    lists = remember(user, ("home-lists", today), lambda: _home_lists(entries, today, earlier))
+    listed = (lists.recent, lists.on_this_day, lists.last_separation)
+    shown = entries.for_list().in_bulk([pk for ids in listed for pk in ids])
+    recent, on_this_day, last_separation_entries = (
+        [shown[pk] for pk in ids if pk in shown] for ids in listed
+    )
     context = {
         "today": today,
         "timeline": timeline,
@@ -69,9 +94,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "prompt": prompt,
         "perspective": perspective,
         "another": another + 1,
-        "answered_today": prompt is not None and prompt.pk in today_prompts,
+        "answered_today": prompt is not None and prompt.pk in lists.today_prompts,
         "streak": remember(user, ("streak", today), lambda: entries.streak(today)),
-        "wrote_today": bool(today_prompts),
+        "wrote_today": bool(lists.today_prompts),
         "recent": recent,
         "on_this_day": on_this_day,
         "entry_count": remember(user, "entry-count", entries.count),
