@@ -1,11 +1,11 @@
 """The calendar page: a year of days as a heat map, and the year's mood by month with the
 feelings most often named.
 
-`year_of_entries` reads one year of a user's journal in two queries, whatever its size: a
-row per day, counted by the database, and the year's feelings (a JSON list on each entry,
-so they are counted here). `build_heatmap` and `build_mood_picture` are plain geometry in
-fixed coordinate systems; `templates/journal/includes/heatmap_svg.html` and `mood_svg.html`
-draw them, so every word reaches the page auto-escaped.
+`year_of_entries` reads one year of a user's journal in one query, whatever its size: each
+entry's day, mood and feelings (a JSON list, which the database cannot count portably),
+counted here. `build_heatmap` and `build_mood_picture` are plain geometry in fixed
+coordinate systems; `Heatmap.html()` and `MoodPicture.html()` draw them as markup, escaping
+every word (a template drawing a year of days took most of the page's time).
 
 The heat map has a column per week (Monday first) and a row per weekday. Days are shaded by
 the number of entries, where the shaded square also grows with the count (readable without
@@ -17,9 +17,12 @@ import datetime
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html import escape  # what django.utils.html.escape runs, without its slower wrapper
 from math import floor
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Min
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from .models import MOOD_LABELS, EntryQuerySet, Feeling
 
@@ -159,26 +162,34 @@ def parse_year(value: str | None, *, first: int, last: int, default: int) -> int
 
 
 def year_of_entries(entries: EntryQuerySet, year: int) -> YearOfEntries:
-    """The days and months of `year` in `entries` (already the user's own), in two queries.
+    """The days and months of `year` in `entries` (already the user's own), in one query.
     A day is the entry's `written_on`, which is already the user's local date."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    in_year = entries.filter(written_on__gte=start, written_on__lte=end).order_by()
     rows = (
-        in_year.values("written_on")
-        .annotate(n=Count("id"), rated=Count("mood"), mood_sum=Sum("mood"))
+        entries.filter(written_on__gte=start, written_on__lte=end)
         .order_by("written_on")
+        .values_list("written_on", "mood", "feelings")
     )
-    days = {row["written_on"]: Day(row["n"], row["rated"], row["mood_sum"] or 0) for row in rows}
-
+    # The feelings are read per entry anyway, so the days are counted along with them.
+    tally: dict[datetime.date, tuple[int, int, int]] = {}  # entries, rated, mood sum
     named = [Counter() for _ in MONTHS]
-    for day, feelings in in_year.values_list("written_on", "feelings").iterator():
+    for day, mood, feelings in rows.iterator():
+        n, rated, mood_sum = tally.get(day, (0, 0, 0))
+        if mood is None:
+            tally[day] = (n + 1, rated, mood_sum)
+        else:
+            tally[day] = (n + 1, rated + 1, mood_sum + mood)
         if isinstance(feelings, list):  # an entry names each feeling once
             named[day.month - 1].update({f for f in feelings if isinstance(f, str) and f})
+    days = {day: Day(*counts) for day, counts in tally.items()}
 
+    by_month: list[list[Day]] = [[] for _ in MONTHS]
+    for day, stats in days.items():
+        by_month[day.month - 1].append(stats)
     labels = dict(Feeling.choices)
     months = []
     for number, name in enumerate(MONTHS, start=1):
-        in_month = [d for d in days.items() if d[0].month == number]
+        in_month = by_month[number - 1]
         counts = sorted(
             ((labels.get(value, value), n) for value, n in named[number - 1].items()),
             key=lambda item: (-item[1], item[0]),
@@ -189,9 +200,9 @@ def year_of_entries(entries: EntryQuerySet, year: int) -> YearOfEntries:
                 name=name,
                 first=datetime.date(year, number, 1),
                 last=_month_end(year, number),
-                entries=sum(d.entries for _, d in in_month),
-                rated=sum(d.rated for _, d in in_month),
-                mood_sum=sum(d.mood_sum for _, d in in_month),
+                entries=sum(d.entries for d in in_month),
+                rated=sum(d.rated for d in in_month),
+                mood_sum=sum(d.mood_sum for d in in_month),
                 feelings=tuple(counts[:TOP_FEELINGS]),
             )
         )
@@ -201,7 +212,9 @@ def year_of_entries(entries: EntryQuerySet, year: int) -> YearOfEntries:
 # The heat map
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a page makes a year of them, and a frozen dataclass's __init__ takes three
+# times as long (a third of the time building the heat map took).
+@dataclass(slots=True)
 class DayCell:
     """One day on the grid: its cell at (x, y) and the shaded square inside it."""
 
@@ -252,6 +265,94 @@ class Heatmap:
     def linked(self) -> tuple[DayCell, ...]:
         """The days with entries: each links to them."""
         return tuple(cell for cell in self.cells if cell.entries)
+
+    def html(self) -> SafeString:
+        """The heat map as inline SVG in its scrolling frame, with its legend; styles in
+        static/css/insights.css.
+
+        The drawing is an svg[role=img] named by its title and described by its desc; every
+        cell also has its words in a <title> (a tooltip). The links to the days' entries lie
+        over it in the outer svg, since interactive content must not sit inside role=img.
+
+        Every string is escaped here as a template's autoescaping would escape it; numbers
+        are printed as Python prints them, never localized. The markup has no whitespace
+        between tags.
+        """
+        w, h, size = self.width, self.height, self.cell
+        linked = self.linked
+        entries_url = escape(reverse("journal:entry-list"))
+        parts = [
+            '<div class="hm-picture"><div class="hm-scroll" data-scroll-to-recent="true" '
+            f'tabindex="0" role="region" aria-label="Calendar of {self.year} (scrolls sideways)">'
+            f'<svg class="hm-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" '
+            f'role="group" aria-label="Days of {self.year}'
+            + (': select one to read its entries">' if linked else '">')
+            + '<svg role="img" aria-labelledby="hm-title hm-desc" x="0" y="0" '
+            f'width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
+            f'<title id="hm-title">{escape(self.title)}</title>'
+            f'<desc id="hm-desc">{escape(self.desc)}</desc>',
+            _HM_PATTERN_DEFS,
+            '<g class="hm-labels">',
+        ]
+        parts.extend(
+            f'<text x="{x}" y="{self.month_y}">{escape(label)}</text>' for x, label in self.months
+        )
+        parts.extend(
+            f'<text x="{self.label_x}" y="{y}" text-anchor="end">{escape(label)}</text>'
+            for y, label in self.weekdays
+        )
+        parts.append('</g><g class="hm-days">')
+        links = []
+        for cell in self.cells:
+            label = escape(cell.label)
+            future = " hm-day--future" if cell.is_future else ""
+            fill = (
+                _hm_fill(cell.shade, cell.fill_x, cell.fill_y, cell.fill_size) if cell.shade else ""
+            )
+            parts.append(
+                f'<g><title>{label}</title><rect class="hm-day{future}" x="{cell.x}" '
+                f'y="{cell.y}" width="{size}" height="{size}" rx="2"/>{fill}</g>'
+            )
+            if cell.entries:
+                day = escape(cell.iso)
+                links.append(
+                    f'<a class="hm-link" href="{entries_url}?from={day}&amp;to={day}">'
+                    f'<title>{label}</title><rect class="hm-hit" x="{cell.x}" y="{cell.y}" '
+                    f'width="{size}" height="{size}" rx="2"/></a>'
+                )
+        parts.append("</g>")
+        if self.today:
+            parts.append(
+                f'<rect class="hm-today" x="{self.today.x - 2}" y="{self.today.y - 2}" '
+                f'width="{size + 4}" height="{size + 4}" rx="3"/>'
+            )
+        parts.append('</svg><g class="hm-links">')
+        parts += links
+        parts.append('</g></svg></div><ul class="hm-legend">')
+        swatch = (
+            f'<li><svg class="hm-swatch" viewBox="0 0 {size} {size}" aria-hidden="true" '
+            f'focusable="false"><rect class="hm-day" width="{size}" height="{size}" rx="2"/>'
+        )
+        for item in self.legend:
+            offset = item.fill_offset
+            fill = _hm_fill(item.shade, offset, offset, item.fill_size) if item.shade else ""
+            parts.append(f"{swatch}{fill}</svg>{escape(item.label)}</li>")
+        if self.has_future:
+            parts.append(
+                f'<li><svg class="hm-swatch" viewBox="0 0 {size} {size}" aria-hidden="true" '
+                'focusable="false"><rect class="hm-day hm-day--future" x="0.5" y="0.5" '
+                'width="13" height="13" rx="2"/></svg>Still to come</li>'
+            )
+        if self.today:
+            parts.append(
+                '<li><svg class="hm-swatch" viewBox="-2 -2 18 18" aria-hidden="true" '
+                f'focusable="false"><rect class="hm-day" width="{size}" height="{size}" rx="2"/>'
+                '<rect class="hm-today" x="-1" y="-1" width="16" height="16" rx="3"/></svg>'
+                "Today</li>"
+            )
+        parts.append("</ul></div>")
+        # Safe: every string above is a literal, a number or escaped.
+        return mark_safe("".join(parts))
 
 
 def build_heatmap(data: YearOfEntries, *, today: datetime.date, shade: str) -> Heatmap:
@@ -385,6 +486,50 @@ class MoodPicture:
     label_x: int = MO_LEFT - 10
     label_y: int = MO_LABEL_Y
 
+    def html(self) -> SafeString:
+        """The picture as inline SVG in its scrolling frame, with its legend; styles in
+        static/css/insights.css.
+
+        An svg[role=img] named by its title and described by its desc; the month table on
+        the calendar page holds the same numbers as text. Strings are escaped and numbers
+        printed unlocalized, as in `Heatmap.html`.
+        """
+        w, h = self.width, self.height
+        parts = [
+            '<div class="mo-picture"><div class="mo-scroll" data-scroll-to-recent="true" '
+            'tabindex="0" role="region" aria-label="Mood by month (scrolls sideways)">'
+            f'<svg class="mo-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" '
+            'role="img" aria-labelledby="mo-title mo-desc">'
+            f'<title id="mo-title">{escape(self.title)}</title>'
+            f'<desc id="mo-desc">{escape(self.desc)}</desc>'
+            '<g class="mo-grid">'
+        ]
+        parts.extend(
+            f'<line x1="{self.left}" x2="{self.right}" y1="{y}" y2="{y}"/>' for y, _ in self.levels
+        )
+        parts.append('</g><g class="mo-labels">')
+        parts.extend(
+            f'<text x="{self.label_x}" y="{y + 5}" text-anchor="end">{mood}</text>'
+            for y, mood in self.levels
+        )
+        parts.extend(
+            f'<text x="{x}" y="{self.label_y}" text-anchor="middle">{escape(label)}</text>'
+            for x, label in self.months
+        )
+        parts.append('</g><g class="mo-lines">')
+        parts.extend(
+            f'<polyline class="mo-line" points="{escape(points)}"/>' for points in self.lines
+        )
+        parts.append('</g><g class="mo-points">')
+        parts.extend(
+            f'<circle class="mo-point" cx="{point.x}" cy="{point.y}" r="5">'
+            f"<title>{escape(point.label)}</title></circle>"
+            for point in self.points
+        )
+        parts += ["</g></svg></div>", _MO_LEGEND]
+        # Safe: every string above is a literal, a number or escaped.
+        return mark_safe("".join(parts))
+
 
 def build_mood_picture(data: YearOfEntries) -> MoodPicture | None:
     """The monthly average mood of `data.year` as a line, broken where a month has none;
@@ -440,6 +585,31 @@ def _mood_desc(data: YearOfEntries, rated: list[Month]) -> str:
     return text
 
 
+# The markup's fixed parts
+
+
+def _hm_fill(shade: str, x: float, y: float, size: float) -> str:
+    """The shaded square of a day or a legend swatch; days without a mood are hatched."""
+    return (
+        f'<rect class="hm-fill hm-fill--{escape(shade)}" x="{x}" y="{y}" width="{size}" '
+        f'height="{size}" rx="2"'
+        + (' fill="url(#hm-pat-unrated)"/>' if shade == "unrated" else "/>")
+    )
+
+
+_HM_PATTERN_DEFS = (
+    '<defs><pattern id="hm-pat-unrated" patternUnits="userSpaceOnUse" width="4" height="4" '
+    'patternTransform="rotate(45)"><rect class="hm-pat-bg" width="4" height="4"/>'
+    '<line class="hm-pat-ink" x1="2" y1="0" x2="2" y2="4" stroke-width="1.3"/></pattern></defs>'
+)
+_MO_LEGEND = (
+    '<ul class="mo-legend"><li><svg class="mo-swatch" viewBox="0 0 24 14" aria-hidden="true" '
+    'focusable="false"><polyline class="mo-line" points="2,11 12,4 22,8"/><circle '
+    'class="mo-point" cx="12" cy="4" r="3"/></svg>Average mood per month, from 1 (very low) '
+    "to 5 (bright); a gap is a month without a mood</li></ul></div>"
+)
+
+
 # Small helpers
 
 
@@ -461,7 +631,7 @@ def _number(value: float) -> str:
 
 
 def _date(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _entries(n: int) -> str:

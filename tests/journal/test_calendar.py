@@ -1,6 +1,7 @@
 """The calendar page: a year of days as a heat map, the mood by month, the feelings most
 often named, year navigation, and the SVG as XML."""
 
+import dataclasses
 import datetime as dt
 import xml.etree.ElementTree as ET
 
@@ -500,6 +501,45 @@ def test_the_picture_numbers_are_not_localized(alice_client, alice, settings):
     response = alice_client.get(CALENDAR, {"year": 2025}, HTTP_ACCEPT_LANGUAGE="de")
     assert 'cx="77.9" cy="136"' in response.text
     assert 'viewBox="0 0 962 145"' in response.text
+
+
+def test_the_pictures_escape_every_word() -> None:
+    words = "<script>alert('x & y')</script>"
+    march = d("2025-03-03")
+    heatmap = build_heatmap(empty_year(2025), today=dt.date(2040, 1, 1), shade="mood")
+    heatmap = dataclasses.replace(
+        heatmap,
+        title=words,
+        desc=words,
+        cells=tuple(
+            dataclasses.replace(cell, label=words, entries=1, shade="unrated")
+            if cell.day == march
+            else cell
+            for cell in heatmap.cells
+        ),
+    )
+    data = empty_year(2025)
+    data = dataclasses.replace(
+        data, months=(dataclasses.replace(data.months[0], entries=1, rated=1, mood_sum=3),)
+    )
+    picture = build_mood_picture(data)
+    picture = dataclasses.replace(
+        picture,
+        title=words,
+        desc=words,
+        points=tuple(dataclasses.replace(point, label=words) for point in picture.points),
+    )
+
+    for html in (str(heatmap.html()), str(picture.html())):
+        assert "<script>" not in html
+        assert "&lt;script&gt;alert(&#x27;x &amp; y&#x27;)&lt;/script&gt;" in html
+        root = parse(html)  # still well-formed, and the words read back as written
+        (image,) = [svg for svg in root.iter(f"{SVG}svg") if svg.get("role") == "img"]
+        assert image.find(f"{SVG}title").text == words
+        assert image.find(f"{SVG}desc").text == words
+    (link,) = parse(str(heatmap.html())).iter(f"{SVG}a")
+    assert link.find(f"{SVG}title").text == words
+    assert link.get("href") == "/entries/?from=2025-03-03&to=2025-03-03"
 
 
 def test_build_mood_picture_is_none_for_an_empty_year() -> None:
