@@ -13,6 +13,7 @@ from ..calendar import (
     parse_year,
     year_of_entries,
 )
+from ..memo import remember
 from ..models import Entry
 
 
@@ -27,19 +28,25 @@ def calendar(request: HttpRequest) -> HttpResponse:
     and `?shade=count|mood`."""
     today = request.user.today()
     entries = Entry.objects.for_user(request.user)
-    earliest = first_year(entries, today)
+    user = request.user
+    earliest = remember(user, ("first-year", today), lambda: first_year(entries, today))
     year = parse_year(request.GET.get("year"), first=earliest, last=today.year, default=today.year)
     shade = request.GET.get("shade", "")
     if shade not in SHADES:
         shade = SHADES[0]
-    data = year_of_entries(entries, year)
+    # A year's figures and pictures are remembered until the journal changes.
+    data = remember(user, ("calendar-year", year), lambda: year_of_entries(entries, year))
     context = {
         "year": year,
         "shade": shade,
         "data": data,
         "is_current_year": year == today.year,
-        "heatmap": build_heatmap(data, today=today, shade=shade),
-        "mood_picture": build_mood_picture(data),
+        "heatmap": remember(
+            user,
+            ("calendar-heatmap", year, shade, today),
+            lambda: build_heatmap(data, today=today, shade=shade),
+        ),
+        "mood_picture": remember(user, ("calendar-mood", year), lambda: build_mood_picture(data)),
         # The table stops at this month: later months have nothing to say yet.
         "months": [m for m in data.months if year < today.year or m.number <= today.month],
         "previous_url": _query(year - 1, shade) if year > earliest else "",
