@@ -107,7 +107,12 @@ def add_snippets(entries: list, raw_query: str, model) -> None:
     words = terms(query)
     # The passage around the first word found as typed, cut in Python (on PostgreSQL too:
     # much cheaper than ts_headline, which parses every body again).
-    bodies = dict(model.objects.filter(pk__in=[e.pk for e in entries]).values_list("pk", "body"))
+    if any("body" in entry.get_deferred_fields() for entry in entries):
+        bodies = dict(
+            model.objects.filter(pk__in=[e.pk for e in entries]).values_list("pk", "body")
+        )
+    else:
+        bodies = {entry.pk: entry.body for entry in entries}
     found = {pk: _cut_snippet(body, words) for pk, body in bodies.items()}
     # PostgreSQL also matches other forms of a word ("ran" for "running"): those passages
     # come from ts_headline.

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms import EntryFilterForm, EntryForm, draft_initial
 from ..memo import remember
-from ..models import Draft, Entry, EntryRevision, Prompt, Tag
+from ..models import CARD_FIELDS, Draft, Entry, EntryRevision, Prompt, Tag
 from ..search import add_snippets
 from ..timeline import timeline_for
 
@@ -67,7 +67,9 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         )
         paginator = Paginator(ranked, settings.ENTRIES_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
-        shown = all_entries.for_list().in_bulk(list(page.object_list))
+        # With their bodies, which the snippets are cut from.
+        shown = all_entries.for_list().defer(None).only(*CARD_FIELDS, "body")
+        shown = shown.in_bulk(list(page.object_list))
         page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
     else:
         paginator = Paginator(entries.newest_first().for_list(), settings.ENTRIES_PER_PAGE)
