@@ -1,9 +1,9 @@
 """The timeline picture: the whole connection as one SVG drawn on the server.
 
-Plain Python computes the geometry; `templates/journal/includes/timeline_svg.html` draws it,
-so every word reaches the page auto-escaped. The picture holds only numbers and short
-strings, in a fixed coordinate system (`WIDTH` x `HEIGHT`), from the first known day on the
-left to today on the right:
+Plain Python computes the geometry, and `TimelinePicture.html()` draws it as markup (a
+template drawing hundreds of shapes cost most of the timeline page's time). The picture
+holds only numbers and short strings, in a fixed coordinate system (`WIDTH` x `HEIGHT`),
+from the first known day on the left to today on the right:
 
 - mood (average per bucket) as polylines in the top strip, split where a bucket has none;
 - the periods as a row of bands, each a link to its entries; separations are patterned
@@ -22,12 +22,17 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from journal.periods import Period
 
 __all__ = ["Band", "Bar", "Marker", "MoodLine", "Tick", "TimelinePicture", "build_picture"]
 
-# The coordinate system (SVG user units). The template reads these from the picture.
+# The coordinate system (SVG user units). `TimelinePicture.html` reads them from the picture.
 WIDTH = 1000
 HEIGHT = 220
 PLOT_LEFT = 30  # room for the mood scale's labels
@@ -113,7 +118,7 @@ class Tick:
 
 @dataclass(frozen=True, slots=True)
 class TimelinePicture:
-    """Everything the template draws; the layout constants ride along for it."""
+    """Everything `html()` draws; the layout constants ride along for it."""
 
     title: str
     desc: str
@@ -141,6 +146,115 @@ class TimelinePicture:
     axis_y: int = AXIS_Y
     tick_bottom: int = TICK_BOTTOM
     label_y: int = LABEL_Y
+
+    def html(self) -> SafeString:
+        """The picture as inline SVG, with its legend; styles in static/css/timeline.css.
+
+        The drawing is an svg[role=img] named by its title and described in words by its
+        desc. The bands' links lie over it in the outer svg: interactive content must not
+        sit inside role=img, where assistive technology would not reach it.
+
+        Every string is escaped here as a template's autoescaping would escape it (a
+        tooltip can quote an event's note); numbers are printed as Python prints them,
+        never localized. The markup has no whitespace between tags.
+        """
+        w, h = self.width, self.height
+        band_top, band_height = self.band_top, self.band_height
+        axis_y, tick_bottom = self.axis_y, self.tick_bottom
+        left, right = self.plot_left, self.plot_right
+        entries_url = escape(reverse("journal:entry-list"))
+        parts = [
+            '<div class="tl-picture"><div class="tl-scroll" data-scroll-to-recent="true" '
+            'tabindex="0" role="region" aria-label="Timeline picture (scrolls sideways)">'
+            f'<svg class="tl-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" '
+            'role="group" aria-label="Periods: select one to read its entries">'
+            '<svg role="img" aria-labelledby="tl-title tl-desc" x="0" y="0" '
+            f'width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
+            f'<title id="tl-title">{escape(self.title)}</title>'
+            f'<desc id="tl-desc">{escape(self.desc)}</desc>',
+            _PATTERN_DEFS,
+            f'<g class="tl-grid"><line x1="{left}" x2="{right}" y1="{self.mood_top}" '
+            f'y2="{self.mood_top}"/><line x1="{left}" x2="{right}" y1="{self.mood_bottom}" '
+            f'y2="{self.mood_bottom}"/></g>'
+            f'<text class="tl-scale-label" x="{left - 8}" y="{self.mood_top + 5}" '
+            'text-anchor="end">5</text>'
+            f'<text class="tl-scale-label" x="{left - 8}" y="{self.mood_bottom + 5}" '
+            'text-anchor="end">1</text>'
+            '<g class="tl-bands">',
+        ]
+        parts.extend(
+            f'<rect class="tl-band tl-band--{escape(band.style)}" x="{band.x}" y="{band_top}" '
+            f'width="{band.width}" height="{band_height}"'
+            + (f' fill="url(#{escape(band.pattern)})"/>' if band.pattern else "/>")
+            for band in self.bands
+        )
+        parts.append('</g><g class="tl-density">')
+        parts.extend(
+            f'<rect class="tl-bar" x="{bar.x}" y="{bar.y}" width="{bar.width}" '
+            f'height="{bar.height}"><title>{escape(bar.label)}</title></rect>'
+            for bar in self.bars
+        )
+        parts.append('</g><g class="tl-moods">')
+        parts.extend(
+            f'<polyline class="tl-mood" points="{escape(line.points_attr)}"/>'
+            for line in self.mood_lines
+        )
+        parts.extend(
+            f'<circle class="tl-mood-dot" cx="{x}" cy="{y}" r="2.5"/>' for x, y in self.mood_dots
+        )
+        parts.append(
+            f'</g><line class="tl-axis" x1="{left}" x2="{right}" y1="{axis_y}" y2="{axis_y}"/>'
+            '<g class="tl-ticks">'
+        )
+        for tick in self.ticks:
+            if tick.mark:
+                parts.append(
+                    f'<line class="tl-tick" x1="{tick.x}" x2="{tick.x}" y1="{axis_y}" '
+                    f'y2="{tick_bottom}"/>'
+                )
+            parts.append(
+                f'<text class="tl-label" x="{tick.x}" y="{self.label_y}" '
+                f'text-anchor="{escape(tick.anchor)}">{escape(tick.label)}</text>'
+            )
+        parts.append(
+            f'</g><line class="tl-today" x1="{self.today_x}" x2="{self.today_x}" '
+            f'y1="{self.mood_top - 8}" y2="{tick_bottom}"/><g class="tl-markers">'
+        )
+        parts.extend(
+            f'<line class="tl-contact" x1="{m.x}" x2="{m.x}" y1="{self.contact_top}" '
+            f'y2="{self.contact_bottom}"><title>{escape(m.label)}</title></line>'
+            for m in self.contacts
+        )
+        parts.extend(
+            f'<path class="tl-urge" d="{escape(m.path)}"><title>{escape(m.label)}</title></path>'
+            for m in self.urges
+        )
+        parts.append('</g></svg><g class="tl-links">')
+        parts.extend(
+            f'<a class="tl-band-link" href="{entries_url}?period={escape(quote(band.slug))}">'
+            f'<title>{escape(band.label)}</title><rect class="tl-hit" x="{band.x}" '
+            f'y="{band_top}" width="{band.width}" height="{band_height}"/></a>'
+            for band in self.bands
+        )
+        parts += [
+            '</g></svg></div><ul class="tl-legend">',
+            _LEGEND_SEPARATIONS,
+            _LEGEND_UNCLEAR if self.has_unclear_separation else "",
+            _LEGEND_BEFORE if self.has_before else "",
+            _LEGEND_MARKERS,
+            _swatch('<polyline class="tl-mood" points="2,11 9,5 15,8 22,3"/>')
+            + f"Mood, average per {escape(self.bucket)} (1–5)</li>",
+            _swatch(
+                '<rect class="tl-bar" x="3" y="7" width="5" height="7"/>'
+                '<rect class="tl-bar" x="10" y="2" width="5" height="12"/>'
+                '<rect class="tl-bar" x="17" y="9" width="5" height="5"/>'
+            )
+            + f"Entries per {escape(self.bucket)}</li>",
+            '</ul><p class="tl-hint">Each band links to the entries you wrote in that period.</p>'
+            "</div>",
+        ]
+        # Safe: every string above is a literal, a number or escaped.
+        return mark_safe("".join(parts))
 
 
 class _Scale:
@@ -599,3 +713,60 @@ def _date(day: datetime.date) -> str:
 
 def _days(n: int) -> str:
     return f"{n:,} day{'s' if n != 1 else ''}"
+
+
+# The markup's fixed parts
+
+
+def _swatch(shapes: str) -> str:
+    """The start of a legend item: its sample drawing, hidden from assistive technology."""
+    return (
+        '<li><svg class="tl-swatch" viewBox="0 0 24 14" aria-hidden="true" focusable="false">'
+        f"{shapes}</svg>"
+    )
+
+
+_PATTERN_DEFS = (
+    "<defs>"
+    '<pattern id="tl-pat-runner" patternUnits="userSpaceOnUse" width="6" height="6" '
+    'patternTransform="rotate(45)"><rect class="tl-pat-bg tl-pat-bg--runner" width="6" '
+    'height="6"/><line class="tl-pat-ink tl-pat-ink--runner" x1="3" y1="0" x2="3" y2="6" '
+    'stroke-width="1.6"/></pattern>'
+    '<pattern id="tl-pat-chaser" patternUnits="userSpaceOnUse" width="5" height="5">'
+    '<rect class="tl-pat-bg tl-pat-bg--chaser" width="5" height="5"/><circle '
+    'class="tl-pat-dot tl-pat-dot--chaser" cx="2.5" cy="2.5" r="1.2"/></pattern>'
+    '<pattern id="tl-pat-mutual" patternUnits="userSpaceOnUse" width="6" height="6" '
+    'patternTransform="rotate(45)"><rect class="tl-pat-bg tl-pat-bg--mutual" width="6" '
+    'height="6"/><path class="tl-pat-ink tl-pat-ink--mutual" d="M3 0V6M0 3H6" '
+    'stroke-width="1.1"/></pattern>'
+    "</defs>"
+)
+_LEGEND_SEPARATIONS = (
+    _swatch('<rect class="tl-band tl-band--together" width="24" height="14"/>')
+    + "Together</li>"
+    + _swatch(
+        '<rect class="tl-band tl-band--runner" width="24" height="14" fill="url(#tl-pat-runner)"/>'
+    )
+    + "You ran</li>"
+    + _swatch(
+        '<rect class="tl-band tl-band--chaser" width="24" height="14" fill="url(#tl-pat-chaser)"/>'
+    )
+    + "They ran</li>"
+    + _swatch(
+        '<rect class="tl-band tl-band--mutual" width="24" height="14" fill="url(#tl-pat-mutual)"/>'
+    )
+    + "Mutual</li>"
+)
+_LEGEND_UNCLEAR = (
+    _swatch('<rect class="tl-band tl-band--unclear" width="24" height="14"/>')
+    + "Separation (who left not said)</li>"
+)
+_LEGEND_BEFORE = (
+    _swatch('<rect class="tl-band tl-band--before" width="24" height="14"/>') + "Before</li>"
+)
+_LEGEND_MARKERS = (
+    _swatch('<line class="tl-contact" x1="12" x2="12" y1="0" y2="14"/>')
+    + "Contact</li>"
+    + _swatch('<path class="tl-urge" d="M6 13L18 13L12 2Z"/>')
+    + "Urge to reach out</li>"
+)
