@@ -22,8 +22,9 @@ from math import floor
 
 from django.db.models import Min
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from .drawn import drawn
 from .models import MOOD_LABELS, EntryQuerySet, Feeling
 
 __all__ = [
@@ -352,7 +353,7 @@ class Heatmap:
             )
         parts.append("</ul></div>")
         # Safe: every string above is a literal, a number or escaped.
-        return mark_safe("".join(parts))
+        return drawn(parts)
 
 
 def build_heatmap(data: YearOfEntries, *, today: datetime.date, shade: str) -> Heatmap:
@@ -528,7 +529,7 @@ class MoodPicture:
         )
         parts += ["</g></svg></div>", _MO_LEGEND]
         # Safe: every string above is a literal, a number or escaped.
-        return mark_safe("".join(parts))
+        return drawn(parts)
 
 
 def build_mood_picture(data: YearOfEntries) -> MoodPicture | None:

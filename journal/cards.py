@@ -2,10 +2,10 @@
 
 A list page shows up to 20 entry cards and the prompt page more than a hundred prompts; as
 template includes each cost about a quarter of a millisecond, most of a page's time. Here
-an entry card is one f-string and a prompt one `format_html` call; every value goes through
-`conditional_escape`, exactly as the template's autoescaping would, so the only HTML that
-passes through unescaped is what is already safe (a search snippet, marked up by
-`journal.markdown.highlight` from escaped text).
+each is an f-string, with every value put through `conditional_escape` exactly as the
+template's autoescaping would, so the only HTML that passes through unescaped is what is
+already safe (a search snippet, marked up by `journal.markdown.highlight` from escaped
+text); see journal.drawn.
 
     {% load journal %}{% entry_cards entries level=2 %}   {% prompt_items prompts %}
 """
@@ -18,9 +18,9 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.html import conditional_escape as _e
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from .drawn import drawn
 from .models import MOOD_LABELS, Entry, Kind, Prompt, PromptPerspective, Stage
 
 KIND_LABELS = dict(Kind.choices)
@@ -38,8 +38,7 @@ def entry_cards(entries: Iterable[Entry], level: int = 3) -> SafeString:
         weekdays=[str(WEEKDAYS[i]) for i in range(7)],
         months=[str(MONTHS[i]) for i in range(1, 13)],
     )
-    # Built only from escaped values and literal markup (see the module's docstring).
-    return SafeString("".join(_entry_card(entry, context) for entry in entries))
+    return drawn(_entry_card(entry, context) for entry in entries)
 
 
 _SAMPLE_ID = uuid.UUID(int=0)
@@ -91,47 +90,37 @@ def _entry_card(entry: Entry, c: _CardContext) -> str:
 """  # noqa: E501
 
 
-_PROMPT = """<li class="prompt-item">
-  <p class="prompt-item-text">{text}</p>
-  <p class="entry-meta">
-    <span class="badge badge--{perspective}">{perspective_label}</span>{stage}{theme}
-  </p>
-  <p class="prompt-actions">
-    <a href="{write_url}{pk}">Write about this<span class="visually-hidden">: {text}</span></a>{own}
-  </p>
-</li>
-"""
-
-_OWN_PROMPT_ACTIONS = """
-    <a href="{edit}">Edit<span class="visually-hidden"> this prompt</span></a>
-    <a href="{delete}" class="danger-link">Delete<span class="visually-hidden"> this prompt</span></a>"""  # noqa: E501
-
-
 def prompt_items(prompts: Iterable[Prompt]) -> SafeString:
     """The list items of `prompts`, each with a link to write about it (and, for the user's
     own prompts, to edit or delete it)."""
-    write_url = reverse("journal:entry-create") + "?prompt="
-    return format_html_join("", "{}", ((_prompt_item(prompt, write_url),) for prompt in prompts))
+    write_url = _e(reverse("journal:entry-create") + "?prompt=")
+    return drawn(_prompt_item(prompt, write_url) for prompt in prompts)
 
 
-def _prompt_item(prompt: Prompt, write_url: str) -> SafeString:
+def _prompt_item(prompt: Prompt, write_url: str) -> str:
+    text = _e(prompt.text)
+    meta = ""
+    if prompt.stage:
+        meta += f"\n    <span>{_e(STAGE_LABELS.get(prompt.stage, prompt.stage))}</span>"
+    if prompt.theme:
+        meta += f"\n    <span>{_e(prompt.theme)}</span>"
     own = ""
     if not prompt.is_builtin:
-        own = format_html(
-            _OWN_PROMPT_ACTIONS,
-            edit=reverse("journal:prompt-edit", args=[prompt.pk]),
-            delete=reverse("journal:prompt-delete", args=[prompt.pk]),
+        edit = _e(reverse("journal:prompt-edit", args=[prompt.pk]))
+        delete = _e(reverse("journal:prompt-delete", args=[prompt.pk]))
+        own = (
+            f'\n    <a href="{edit}">Edit<span class="visually-hidden"> this prompt</span></a>'
+            f'\n    <a href="{delete}" class="danger-link">Delete'
+            '<span class="visually-hidden"> this prompt</span></a>'
         )
-    return format_html(
-        _PROMPT,
-        text=prompt.text,
-        perspective=prompt.perspective,
-        perspective_label=PERSPECTIVE_LABELS.get(prompt.perspective, prompt.perspective),
-        stage=format_html("\n    <span>{}</span>", STAGE_LABELS.get(prompt.stage, prompt.stage))
-        if prompt.stage
-        else "",
-        theme=format_html("\n    <span>{}</span>", prompt.theme) if prompt.theme else "",
-        write_url=write_url,
-        pk=prompt.pk,
-        own=own,
-    )
+    perspective = _e(PERSPECTIVE_LABELS.get(prompt.perspective, prompt.perspective))
+    return f"""<li class="prompt-item">
+  <p class="prompt-item-text">{text}</p>
+  <p class="entry-meta">
+    <span class="badge badge--{_e(prompt.perspective)}">{perspective}</span>{meta}
+  </p>
+  <p class="prompt-actions">
+    <a href="{write_url}{prompt.pk}">Write about this<span class="visually-hidden">: {text}</span></a>{own}
+  </p>
+</li>
+"""  # noqa: E501

@@ -26,8 +26,9 @@ from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from journal.drawn import drawn
 from journal.periods import Period
 
 __all__ = ["Band", "Bar", "Marker", "MoodLine", "Tick", "TimelinePicture", "build_picture"]
@@ -254,7 +255,7 @@ class TimelinePicture:
             "</div>",
         ]
         # Safe: every string above is a literal, a number or escaped.
-        return mark_safe("".join(parts))
+        return drawn(parts)
 
 
 class _Scale:
