@@ -1,3 +1,4 @@
+import secrets
 import zoneinfo
 from functools import cache
 
@@ -68,9 +69,11 @@ class User(AbstractUser):
         help_text="Mirror picks each day’s question to fit. Your timeline can decide it later.",
     )
 
-    # Counts every change to the user's journal (entries, tags, timeline events): figures
-    # derived from the whole journal are remembered under it (journal.memo), so a change
-    # makes them be derived again. Only `bump_journal_version` writes it.
+    # Takes a new random value on every change to the user's journal (entries, tags,
+    # timeline events, own prompts): figures derived from the whole journal are remembered
+    # under it (journal.memo), so a change makes them be derived again. Random rather than
+    # counted, so that a rolled-back change never gives a later one the same version.
+    # Only `bump_journal_version` writes it.
     journal_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
@@ -99,8 +102,8 @@ class User(AbstractUser):
 
     @classmethod
     def bump_journal_version(cls, user_id: int) -> None:
-        """Record that the user's journal changed (one UPDATE, safe under concurrency)."""
-        cls.objects.filter(pk=user_id).update(journal_version=models.F("journal_version") + 1)
+        """Record that the user's journal changed (one UPDATE)."""
+        cls.objects.filter(pk=user_id).update(journal_version=secrets.randbits(63))
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -5,16 +5,17 @@ A few figures read every entry: the timeline's counts and moods per period read 
 date and mood, the streak walks back through every consecutive day written, the entry count
 counts them all. They change only when the journal does, so each process keeps them under
 the user's `journal_version`, which every change to an entry, its tags, a timeline event or
-one of the user's own prompts increments (the signals in journal.models; bulk writers call
-`journal_changed`). The version is read with the user at the start of every request, so no
-server ever answers from figures older than the journal, wherever the change was made: app
-servers share nothing but the database, and nothing is kept outside it for longer than a
-process lives.
+one of the user's own prompts sets to a new random value (the signals in journal.models;
+bulk writers call `journal_changed`). The version is read with the user at the start of
+every request, so no server ever answers from figures older than the journal, wherever the
+change was made: app servers share nothing but the database, and nothing is kept outside it
+for longer than a process lives.
 
 What is kept: dates, moods, counts, entry ids (which entries a list shows, a search's
-ranking), tag names and today's prompt, never what an entry says. At most `MAX_USERS` users
-per process and `MAX_NAMES` figures per user, the least recently used forgotten first: a
-ten-year journal's figures take well under a megabyte.
+ranking), tag names, today's prompt and the timeline (its events with their notes, the
+periods, the picture), never what an entry says. At most `MAX_USERS` users per process and
+`MAX_NAMES` figures per user, the least recently used forgotten first: a ten-year journal's
+figures take well under a megabyte.
 """
 
 import threading
@@ -47,8 +48,6 @@ def remember(user, name: Hashable, compute: Callable[[], Any]) -> Any:
     with _lock:
         held = _memo.get(key)
         if held is None or held[0] != version:
-            if held is not None and held[0] > version:
-                return value  # a newer version is already held; don't replace it
             held = (version, {})
             _memo[key] = held
         figures = held[1]

@@ -47,8 +47,13 @@ class Timeline:
     def __init__(self, user, today: dt.date) -> None:
         self.user = user
         self.today = today
-        self.events = list(TimelineEvent.objects.for_user(user).in_order())
-        self.periods = derive_periods(self.events, today)
+        # Every page asks for the periods (today's period, an entry's period, the period
+        # filter): they are remembered until the journal changes.
+        self.events, self.periods = remember(user, ("timeline", today), self._derive)
+
+    def _derive(self) -> tuple[list[TimelineEvent], list[Period]]:
+        events = list(TimelineEvent.objects.for_user(self.user).in_order())
+        return events, derive_periods(events, self.today)
 
     @property
     def has_events(self) -> bool:
