@@ -29,7 +29,7 @@ PERSPECTIVE_LABELS = dict(PromptPerspective.choices)
 
 
 def entry_cards(entries: Iterable[Entry], level: int = 3) -> SafeString:
-    """The cards of `entries` (with their tags prefetched), headed at `level` (2 or 3)."""
+    """The cards of `entries` (read with `for_list`), headed at `level` (2 or 3)."""
     level = 2 if level == 2 else 3
     context = _CardContext(
         level=level,
@@ -71,12 +71,12 @@ def _entry_card(entry: Entry, c: _CardContext) -> str:
         excerpt = f'<p class="excerpt">{_e(entry.excerpt)}</p>'
     else:
         excerpt = ""
-    tags = entry.tags.all()
+    tags = entry.tag_names
     if tags:
         links = "".join(
-            f'<li><a class="tag" href="{_e(c.tag_url + quote(tag.name, safe="/"))}">'
-            f"#{_e(tag.name)}</a></li>"
-            for tag in tags
+            f'<li><a class="tag" href="{_e(c.tag_url + quote(name, safe="/"))}">'
+            f"#{_e(name)}</a></li>"
+            for name in tags
         )
         excerpt += f'\n  <ul class="tag-list" aria-label="Tags">{links}</ul>'
     return f"""<article class="entry-card">

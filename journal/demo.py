@@ -13,7 +13,17 @@ from django.utils import timezone
 from accounts.models import User
 
 from .memo import journal_changed
-from .models import Entry, EventKind, Feeling, Kind, Prompt, Stage, Tag, TimelineEvent
+from .models import (
+    TAGS_SEPARATOR,
+    Entry,
+    EventKind,
+    Feeling,
+    Kind,
+    Prompt,
+    Stage,
+    Tag,
+    TimelineEvent,
+)
 
 OPENINGS = [
     "I woke before the alarm again.",
@@ -110,7 +120,7 @@ def create_demo_journal(
             prompt_text=prompt.text if prompt else "",
         )
         names = sorted(rng.sample(TAGS, rng.randint(0, 3)))
-        entry.tags_text = " ".join(names)
+        entry.tags_text = TAGS_SEPARATOR.join(names)
         entry.render()
         entries.append(entry)
         links.extend(Entry.tags.through(entry_id=entry.id, tag_id=tags[n].id) for n in names)

@@ -56,7 +56,11 @@ MOOD_LABELS = {1: "Very low", 2: "Low", 3: "Steady", 4: "Good", 5: "Bright"}
 
 TITLE_MAX_LENGTH = 200
 # The fields an entry card shows (journal.cards): a list of entries reads nothing else.
-CARD_FIELDS = ("id", "title", "written_on", "created_at", "kind", "mood", "stage", "excerpt")
+CARD_FIELDS = (
+    *("id", "title", "written_on", "created_at", "kind", "mood", "stage", "excerpt"),
+    "tags_text",
+)
+TAGS_SEPARATOR = "\n"  # tag names may hold spaces, never a line break
 EXCERPT_LENGTH = 240
 
 
@@ -199,8 +203,8 @@ class EntryQuerySet(OwnedQuerySet):
         return self.filter(written_on__day=today.day, written_on__lt=today)
 
     def for_list(self) -> "EntryQuerySet":
-        """What a list of entries shows (journal.cards): no body, tags in one query."""
-        return self.only(*CARD_FIELDS).prefetch_related("tags")
+        """What a list of entries shows (journal.cards): no body, tags from `tags_text`."""
+        return self.only(*CARD_FIELDS)
 
 
 class Entry(models.Model):
@@ -225,8 +229,9 @@ class Entry(models.Model):
     prompt = models.ForeignKey(
         Prompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
     )
-    # The tag names, space-separated, kept in step with `tags` (see _sync_tags_text) so
-    # full-text search covers them without a join.
+    # The tag names in name order, one per line, kept in step with `tags` (see
+    # _sync_tags_text): full-text search covers them without a join, and a list of entries
+    # shows them without reading the tags (`tag_names`).
     tags_text = models.TextField(blank=True, editable=False)
     # The prompt's words when the entry was written, kept even if the prompt changes.
     prompt_text = models.TextField(blank=True, editable=False)
@@ -273,6 +278,11 @@ class Entry(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or f"{self.get_kind_display()} of {self.written_on:%-d %B %Y}"
+
+    @property
+    def tag_names(self) -> list[str]:
+        """The entry's tag names in name order (from `tags_text`: no query)."""
+        return self.tags_text.split(TAGS_SEPARATOR) if self.tags_text else []
 
     @property
     def body_safe(self):
@@ -424,7 +434,7 @@ def _sync_tags_text(sender, instance, action: str, reverse: bool, **kwargs) -> N
         return
     entries = [instance] if not reverse else list(instance.entries.all())
     for entry in entries:
-        text = " ".join(entry.tags.order_by("name").values_list("name", flat=True))
+        text = TAGS_SEPARATOR.join(entry.tags.order_by("name").values_list("name", flat=True))
         Entry.objects.filter(pk=entry.pk).update(tags_text=text)
         entry.tags_text = text
     if entries:

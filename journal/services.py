@@ -28,7 +28,16 @@ from .export import (
 )
 from .forms import MAX_TAGS, TAG_MAX_LENGTH, parse_tags
 from .memo import journal_changed
-from .models import TITLE_MAX_LENGTH, Entry, Kind, Prompt, Stage, Tag, TimelineEvent
+from .models import (
+    TAGS_SEPARATOR,
+    TITLE_MAX_LENGTH,
+    Entry,
+    Kind,
+    Prompt,
+    Stage,
+    Tag,
+    TimelineEvent,
+)
 
 MAX_ARCHIVE_FILES = 20_000
 MAX_ARCHIVE_BYTES = 200 * 1024 * 1024  # uncompressed, all files together
@@ -393,6 +402,8 @@ def _write_entries(user, plans: list[_EntryPlan]) -> dict[str, int]:
         if entry is None:
             entry = Entry(id=plan.id or uuid.uuid4(), user=user, body=plan.body, **plan.values)
             entry.prompt = prompts.get(entry.prompt_text or None)
+            # Its tags are linked in bulk below, without the signal that fills tags_text.
+            entry.tags_text = TAGS_SEPARATOR.join(sorted(plan.tags or []))
             entry.save(force_insert=True)
             moments = {"created_at": plan.created, "updated_at": plan.updated or plan.created}
             moments = {name: value for name, value in moments.items() if value is not None}

@@ -68,8 +68,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         paginator = Paginator(ranked, settings.ENTRIES_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         # With their bodies, which the snippets are cut from.
-        shown = all_entries.for_list().defer(None).only(*CARD_FIELDS, "body")
-        shown = shown.in_bulk(list(page.object_list))
+        shown = all_entries.only(*CARD_FIELDS, "body").in_bulk(list(page.object_list))
         page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
     else:
         paginator = Paginator(entries.newest_first().for_list(), settings.ENTRIES_PER_PAGE)
@@ -152,7 +151,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def entry_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     entry = get_object_or_404(
-        Entry.objects.for_user(request.user).select_related("prompt").prefetch_related("tags"),
+        Entry.objects.for_user(request.user).select_related("prompt"),
         pk=pk,
     )
     timeline = timeline_for(request)

@@ -34,9 +34,7 @@ def test_a_demo_entry_looks_like_real_writing():
     for entry in entries:
         assert 150 <= len(entry.body.split()) <= 800
         assert entry.body_html.startswith("<p>")
-        assert entry.tags_text == " ".join(
-            entry.tags.order_by("name").values_list("name", flat=True)
-        )
+        assert entry.tag_names == list(entry.tags.order_by("name").values_list("name", flat=True))
     assert entries.exclude(prompt=None).exists()
     assert TimelineEvent.objects.filter(user=user, kind="separation").exists()
 

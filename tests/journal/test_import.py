@@ -480,3 +480,18 @@ def test_import_needs_login_and_refuses_other_methods(client, alice):
     assert not Entry.objects.exists()
     client.force_login(alice)
     assert client.put(IMPORT).status_code == 405
+
+
+def test_imported_entries_show_and_find_their_tags(journal, carol, client):
+    first = export(journal)
+    run_import(carol, first)
+    imported = Entry.objects.filter(user=carol)
+    assert imported.exclude(tags_text="").exists()
+    for entry in imported:
+        assert sorted(entry.tag_names) == sorted(entry.tags.values_list("name", flat=True))
+    client.force_login(carol)
+    response = client.get(reverse("journal:entry-list"), {"q": "inner work"})
+    assert (
+        response.context["page"].paginator.count == imported.filter(tags__name="inner work").count()
+    )
+    assert "#inner work</a>" in response.text
