@@ -138,14 +138,31 @@ def add_snippets(entries: list, raw_query: str, model) -> None:
 
 
 def _cut_snippet(body: str, words: list[str], radius: int = 90) -> str:
-    text = " ".join(body.split())
+    """The passage of `body`, its whitespace folded, `radius` characters either side of the
+    first of `words` found (case-insensitive), with every one of them marked."""
+    lowered = body.lower()
+    hits = [position for word in words if (position := lowered.find(word.lower())) >= 0]
+    if hits:  # fold only the surroundings of the first word found, not a long entry's all
+        first = min(hits)
+        start, end = max(0, first - _FOLD_MARGIN), first + _FOLD_MARGIN
+        window, cut_before, cut_after = body[start:end], start > 0, end < len(body)
+    else:  # a phrase broken across lines is found once the whitespace is folded
+        window, cut_before, cut_after = body, False, False
+    text = " ".join(window.split())
     lowered = text.lower()
-    positions = [(lowered.find(w.lower()), w) for w in words if lowered.find(w.lower()) >= 0]
+    positions = [lowered.find(w.lower()) for w in words if lowered.find(w.lower()) >= 0]
     if not positions:
         return ""
-    first = min(position for position, _ in positions)
+    first = min(positions)
     start, end = max(0, first - radius), min(len(text), first + radius)
     window = text[start:end]
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
     marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", window)
-    return ("…" if start else "") + marked + ("…" if end < len(text) else "")
+    return (
+        ("…" if start or cut_before else "")
+        + marked
+        + ("…" if end < len(text) or cut_after else "")
+    )
+
+
+_FOLD_MARGIN = 1000  # raw characters either side: far more than `radius` once folded

@@ -71,7 +71,10 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         shown = all_entries.only(*CARD_FIELDS, "body").in_bulk(list(page.object_list))
         page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
     else:
-        paginator = Paginator(entries.newest_first().for_list(), settings.ENTRIES_PER_PAGE)
+        shown = entries.newest_first().for_list()
+        if filters.cleaned_data.get("q"):
+            shown = shown.only(*CARD_FIELDS, "body")  # the snippets are cut from the bodies
+        paginator = Paginator(shown, settings.ENTRIES_PER_PAGE)
         paginator.count = remember(
             request.user, ("entry-count", filtered_by), lambda: entries.count()
         )

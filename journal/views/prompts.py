@@ -9,6 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms import PromptFilterForm, PromptForm
+from ..memo import remember
 from ..models import Entry, Prompt
 
 
@@ -21,7 +22,11 @@ def prompt_for_user_or_404(user, pk: int) -> Prompt:
 @require_GET
 def prompt_list(request: HttpRequest) -> HttpResponse:
     visible = Prompt.objects.for_user(request.user)
-    themes = sorted(set(visible.exclude(theme="").values_list("theme", flat=True)))
+    themes = remember(
+        request.user,
+        "prompt-themes",
+        lambda: sorted(set(visible.exclude(theme="").values_list("theme", flat=True))),
+    )
     filters = PromptFilterForm(request.GET, themes=themes)
     prompts = filters.filter(visible).order_by("perspective", "stage", "theme", "id")
     own = [p for p in prompts if not p.is_builtin]

@@ -129,3 +129,16 @@ def test_postgresql_search_can_use_the_index(alice_client, alice):
         plan = entries.explain()
         cursor.execute("SET enable_seqscan = on")
     assert "entry_search_idx" in plan
+
+
+def test_a_snippet_from_deep_in_a_long_entry_is_cut_around_the_word():
+    from journal.search import START, STOP, _cut_snippet
+
+    body = "calm " * 2000 + "the tide\n\n  turned " + "still " * 2000
+    snippet = _cut_snippet(body, ["tide"])
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert f"the {START}tide{STOP} turned" in snippet
+    assert len(snippet) < 200
+    # A phrase broken across lines is found once whitespace is folded.
+    assert f"{START}tide turned{STOP}" in _cut_snippet(body, ["tide turned"])
+    assert _cut_snippet(body, ["absent"]) == ""
