@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -96,7 +96,21 @@ class PromptQuerySet(models.QuerySet):
         return self
 
 
-class Prompt(models.Model):
+class JournalPart(models.Model):
+    """A model whose rows make up a user's journal (journal.memo)."""
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        user_id = self.user_id
+        deleted = super().delete(*args, **kwargs)
+        if user_id is not None:
+            journal_changed(user_id)
+        return deleted
+
+
+class Prompt(JournalPart):
     """A guided question. Built-in prompts have a `key` and no user, and are loaded from
     journal/data/prompts.yaml; a user's own prompts have a user and no key."""
 
@@ -207,7 +221,7 @@ class EntryQuerySet(OwnedQuerySet):
         return self.only(*CARD_FIELDS)
 
 
-class Entry(models.Model):
+class Entry(JournalPart):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries"
@@ -389,7 +403,7 @@ class TimelineEventQuerySet(OwnedQuerySet):
         return self.order_by("occurred_on", "created_at", "id")
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(JournalPart):
     """A dated event of the user's connection. Periods are derived from these
     (journal/periods.py) and never stored."""
 
@@ -442,13 +456,12 @@ def _sync_tags_text(sender, instance, action: str, reverse: bool, **kwargs) -> N
 
 
 @receiver(post_save, sender=Entry)
-@receiver(post_delete, sender=Entry)
 @receiver(post_save, sender=TimelineEvent)
-@receiver(post_delete, sender=TimelineEvent)
 @receiver(post_save, sender=Prompt)
-@receiver(post_delete, sender=Prompt)
 def _journal_changed(sender, instance, **kwargs) -> None:
     """What journal.memo remembers is derived from entries, their tags, the timeline and
-    the user's own prompts (built-in prompts belong to no user)."""
+    the user's own prompts (built-in prompts belong to no user). Deleting one records the
+    change in `JournalPart.delete`: a post_delete receiver would make deleting an account
+    load and signal every entry instead of deleting them in one statement."""
     if instance.user_id is not None:
         journal_changed(instance.user_id)

@@ -131,3 +131,23 @@ def test_figures_from_a_rolled_back_change_are_never_served(alice_client, alice)
         raise RuntimeError
     make_entry(alice, tags=["later"])
     assert alice_client.get(LIST).context["tags"] == [("kept", 1), ("later", 1)]
+
+
+def test_deleting_an_account_does_not_grow_with_its_journal(db):
+    """Recording journal changes must not turn an account's deletion into one statement
+    per entry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_delete(entries: int) -> int:
+        user = make_user(f"u{entries}@example.com")
+        for day in range(entries):
+            make_entry(user, written_on=dt.date(2025, 1, 1) + dt.timedelta(days=day))
+        TimelineEvent.objects.create(
+            user=user, kind=EventKind.MEETING, occurred_on=dt.date(2025, 1, 1)
+        )
+        with CaptureQueriesContext(connection) as captured:
+            user.delete()  # what account_delete does, after signing the user out
+        return len(captured)
+
+    assert queries_to_delete(2) == queries_to_delete(25)
