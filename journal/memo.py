@@ -25,7 +25,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-MAX_USERS = 500
+MAX_USERS = 200
 MAX_NAMES = 40
 
 _lock = threading.Lock()
