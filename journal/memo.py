@@ -61,8 +61,13 @@ def remember(user, name: Hashable, compute: Callable[[], Any]) -> Any:
 
 
 def journal_changed(user_id: int) -> None:
-    """Record that a user's journal changed: what was remembered is derived again."""
+    """Record that a user's journal changed: what was remembered is derived again. This
+    process also forgets at once, for the rest of a request that still holds the user as
+    loaded before the change."""
     get_user_model().bump_journal_version(user_id)
+    with _lock:
+        for key in [key for key in _memo if key[0] == user_id]:
+            del _memo[key]
 
 
 def forget_all() -> None:

@@ -151,3 +151,13 @@ def test_deleting_an_account_does_not_grow_with_its_journal(db):
         return len(captured)
 
     assert queries_to_delete(2) == queries_to_delete(25)
+
+
+def test_a_change_shows_later_in_the_same_request(alice):
+    """A view that writes and then reads holds the user as loaded before the write."""
+    from journal.timeline import Timeline
+
+    today = alice.today()
+    assert Timeline(alice, today).events == []
+    TimelineEvent.objects.create(user=alice, kind=EventKind.URGE, occurred_on=today)
+    assert [event.kind for event in Timeline(alice, today).events] == ["urge"]
