@@ -13,6 +13,7 @@ text); see journal.drawn.
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape as _text  # plain strings: as Django's escape, without its wrapper
 from urllib.parse import quote
 
 from django.urls import reverse
@@ -93,31 +94,31 @@ def _entry_card(entry: Entry, c: _CardContext) -> str:
 def prompt_items(prompts: Iterable[Prompt]) -> SafeString:
     """The list items of `prompts`, each with a link to write about it (and, for the user's
     own prompts, to edit or delete it)."""
-    write_url = _e(reverse("journal:entry-create") + "?prompt=")
+    write_url = _text(reverse("journal:entry-create") + "?prompt=")
     return drawn(_prompt_item(prompt, write_url) for prompt in prompts)
 
 
 def _prompt_item(prompt: Prompt, write_url: str) -> str:
-    text = _e(prompt.text)
+    text = _text(prompt.text)
     meta = ""
     if prompt.stage:
-        meta += f"\n    <span>{_e(STAGE_LABELS.get(prompt.stage, prompt.stage))}</span>"
+        meta += f"\n    <span>{_text(STAGE_LABELS.get(prompt.stage, prompt.stage))}</span>"
     if prompt.theme:
-        meta += f"\n    <span>{_e(prompt.theme)}</span>"
+        meta += f"\n    <span>{_text(prompt.theme)}</span>"
     own = ""
     if not prompt.is_builtin:
-        edit = _e(reverse("journal:prompt-edit", args=[prompt.pk]))
-        delete = _e(reverse("journal:prompt-delete", args=[prompt.pk]))
+        edit = _text(reverse("journal:prompt-edit", args=[prompt.pk]))
+        delete = _text(reverse("journal:prompt-delete", args=[prompt.pk]))
         own = (
             f'\n    <a href="{edit}">Edit<span class="visually-hidden"> this prompt</span></a>'
             f'\n    <a href="{delete}" class="danger-link">Delete'
             '<span class="visually-hidden"> this prompt</span></a>'
         )
-    perspective = _e(PERSPECTIVE_LABELS.get(prompt.perspective, prompt.perspective))
+    perspective = _text(PERSPECTIVE_LABELS.get(prompt.perspective, prompt.perspective))
     return f"""<li class="prompt-item">
   <p class="prompt-item-text">{text}</p>
   <p class="entry-meta">
-    <span class="badge badge--{_e(prompt.perspective)}">{perspective}</span>{meta}
+    <span class="badge badge--{_text(prompt.perspective)}">{perspective}</span>{meta}
   </p>
   <p class="prompt-actions">
     <a href="{write_url}{prompt.pk}">Write about this<span class="visually-hidden">: {text}</span></a>{own}

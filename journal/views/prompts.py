@@ -28,7 +28,11 @@ def prompt_list(request: HttpRequest) -> HttpResponse:
         lambda: sorted(set(visible.exclude(theme="").values_list("theme", flat=True))),
     )
     filters = PromptFilterForm(request.GET, themes=themes)
-    prompts = filters.filter(visible).order_by("perspective", "stage", "theme", "id")
+    prompts = (
+        filters.filter(visible)
+        .only("id", "user_id", "perspective", "stage", "theme", "text")
+        .order_by("perspective", "stage", "theme", "id")
+    )
     own = [p for p in prompts if not p.is_builtin]
     context = {
         "filters": filters,
