@@ -34,7 +34,10 @@ def entry_cards(entries: Iterable[Entry], level: int = 3) -> SafeString:
     level = 2 if level == 2 else 3
     context = _CardContext(
         level=level,
-        entry_url=reverse("journal:entry-detail", args=[_SAMPLE_ID]).split(str(_SAMPLE_ID)),
+        entry_url=[
+            _text(part)
+            for part in reverse("journal:entry-detail", args=[_SAMPLE_ID]).split(str(_SAMPLE_ID))
+        ],
         tag_url=reverse("journal:entry-list") + "?tag=",
         weekdays=[str(WEEKDAYS[i]) for i in range(7)],
         months=[str(MONTHS[i]) for i in range(1, 13)],
@@ -48,7 +51,7 @@ _SAMPLE_ID = uuid.UUID(int=0)
 @dataclass(frozen=True)
 class _CardContext:
     level: int
-    entry_url: list[str]  # an entry's URL before and after its id
+    entry_url: list[str]  # an entry's URL before and after its id, escaped
     tag_url: str
     weekdays: list[str]
     months: list[str]
@@ -61,30 +64,32 @@ def _entry_card(entry: Entry, c: _CardContext) -> str:
     if entry.mood:
         meta += (
             f'\n    <span class="mood mood--{entry.mood}">Mood {entry.mood}/5 · '
-            f"{_e(MOOD_LABELS.get(entry.mood, ''))}</span>"
+            f"{_text(MOOD_LABELS.get(entry.mood, ''))}</span>"
         )
     if entry.stage:
-        meta += f'\n    <span class="stage">{_e(STAGE_LABELS.get(entry.stage, entry.stage))}</span>'
+        meta += (
+            f'\n    <span class="stage">{_text(STAGE_LABELS.get(entry.stage, entry.stage))}</span>'
+        )
     snippet = getattr(entry, "snippet", None)
     if snippet:
         excerpt = f'<p class="excerpt snippet">{_e(snippet)}</p>'
     elif entry.excerpt:
-        excerpt = f'<p class="excerpt">{_e(entry.excerpt)}</p>'
+        excerpt = f'<p class="excerpt">{_text(entry.excerpt)}</p>'
     else:
         excerpt = ""
     tags = entry.tag_names
     if tags:
         links = "".join(
-            f'<li><a class="tag" href="{_e(c.tag_url + quote(name, safe="/"))}">'
-            f"#{_e(name)}</a></li>"
+            f'<li><a class="tag" href="{_text(c.tag_url + quote(name, safe="/"))}">'
+            f"#{_text(name)}</a></li>"
             for name in tags
         )
         excerpt += f'\n  <ul class="tag-list" aria-label="Tags">{links}</ul>'
     return f"""<article class="entry-card">
-  <h{c.level} class="entry-card-title"><a href="{_e(c.entry_url[0])}{entry.pk}{_e(c.entry_url[1])}">{_e(entry.display_title)}</a></h{c.level}>
+  <h{c.level} class="entry-card-title"><a href="{c.entry_url[0]}{entry.pk}{c.entry_url[1]}">{_text(entry.display_title)}</a></h{c.level}>
   <p class="entry-meta">
     <time datetime="{day.isoformat()}">{date}</time>
-    <span class="badge badge--{_e(entry.kind)}">{_e(KIND_LABELS.get(entry.kind, entry.kind))}</span>{meta}
+    <span class="badge badge--{_text(entry.kind)}">{_text(KIND_LABELS.get(entry.kind, entry.kind))}</span>{meta}
   </p>
   {excerpt}
 </article>
