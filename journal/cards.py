@@ -2,10 +2,10 @@
 
 A list page shows up to 20 entry cards and the prompt page more than a hundred prompts; as
 template includes each cost about a quarter of a millisecond, most of a page's time. Here
-each is an f-string, with every value put through `conditional_escape` exactly as the
-template's autoescaping would, so the only HTML that passes through unescaped is what is
-already safe (a search snippet, marked up by `journal.markdown.highlight` from escaped
-text); see journal.drawn.
+each is an f-string, with every value escaped as the template's autoescaping would (the
+standard library's `html.escape`, which Django's `escape` wraps); the only HTML passed
+through is a search snippet, already safe (`journal.markdown.highlight` marks it up from
+escaped text), through `conditional_escape`. See journal.drawn.
 
     {% load journal %}{% entry_cards entries level=2 %}   {% prompt_items prompts %}
 """
