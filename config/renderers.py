@@ -73,10 +73,11 @@ def _select(context: dict) -> str | None:
 
 
 def _field(context: dict) -> str:
-    """templates/django/forms/field.html: label (or fieldset and legend), help, errors,
-    widget."""
+    """templates/django/forms/field.html: the wrapper, label (or fieldset and legend), help,
+    errors, widget."""
     field = context["field"]
-    out = []
+    invalid = " field--invalid" if field.errors else ""
+    out = [f'<div class="field{invalid} field--{escape(field.widget_type)}">\n']
     if field.use_fieldset:
         described = field.aria_describedby
         described = f' aria-describedby="{escape(described)}"' if described else ""
@@ -93,6 +94,7 @@ def _field(context: dict) -> str:
     out.append(f"\n{conditional_escape(field.errors)}\n{conditional_escape(field)}\n")
     if field.use_fieldset:
         out.append("</fieldset>")
+    out.append("\n</div>")
     return "".join(out)
 
 
