@@ -68,9 +68,3 @@ def journal_changed(user_id: int) -> None:
     with _lock:
         for key in [key for key in _memo if key[0] == user_id]:
             del _memo[key]
-
-
-def forget_all() -> None:
-    """Empty this process's memo (tests)."""
-    with _lock:
-        _memo.clear()

@@ -65,7 +65,6 @@ def journal_pages(entries: int) -> tuple[Client, dict[str, str]]:
     middle = Entry.objects.filter(user=user).order_by("written_on")[entries // 2]
     client = Client()
     client.force_login(user)
-    client.session_user_id = user.pk
     return client, {
         "today": "/",
         "entries": "/entries/",
@@ -84,7 +83,7 @@ def journal_pages(entries: int) -> tuple[Client, dict[str, str]]:
 def count_queries(client: Client, path: str) -> tuple[int, int]:
     """(queries of the first request after a change to the journal, of the next one)."""
     client.get(path)  # warm-up: the first request after a login may write the session
-    journal_changed(client.session_user_id)
+    journal_changed(int(client.session["_auth_user_id"]))
     counts = []
     for _ in range(2):
         with CaptureQueriesContext(connection) as captured:
