@@ -22,11 +22,22 @@ from django.utils.html import conditional_escape as _e
 from django.utils.safestring import SafeString
 
 from .drawn import drawn
-from .models import MOOD_LABELS, Entry, Kind, Prompt, PromptPerspective, Stage
+from .models import (
+    MOOD_LABELS,
+    Entry,
+    Kind,
+    Prompt,
+    PromptDays,
+    PromptPerspective,
+    PromptPhase,
+    Stage,
+)
 
 KIND_LABELS = dict(Kind.choices)
 STAGE_LABELS = dict(Stage.choices)
 PERSPECTIVE_LABELS = dict(PromptPerspective.choices)
+PHASE_LABELS = dict(PromptPhase.choices)
+DAYS_LABELS = dict(PromptDays.choices)
 
 
 def entry_cards(entries: Iterable[Entry], level: int = 3) -> SafeString:
@@ -106,6 +117,14 @@ def prompt_items(prompts: Iterable[Prompt]) -> SafeString:
 def _prompt_item(prompt: Prompt, write_url: str) -> str:
     text = _text(prompt.text)
     meta = ""
+    # Where it fits: the phase (unless any), the days of a separation, the kind of entry.
+    fit = [
+        PHASE_LABELS[prompt.phase] if prompt.phase != "any" else "",
+        DAYS_LABELS.get(prompt.days, ""),
+        KIND_LABELS[prompt.kind] if prompt.kind else "",
+        "For the urge" if prompt.group == "urge" else "",
+    ]
+    meta += "".join(f"\n    <span>{_text(label)}</span>" for label in fit if label)
     if prompt.stage:
         meta += f"\n    <span>{_text(STAGE_LABELS.get(prompt.stage, prompt.stage))}</span>"
     if prompt.theme:

@@ -19,6 +19,7 @@ from .models import (
     Kind,
     Prompt,
     PromptPerspective,
+    PromptPhase,
     Stage,
     Tag,
     TimelineEvent,
@@ -347,9 +348,12 @@ class PromptForm(FocusFirstErrorMixin, forms.ModelForm):
 
     class Meta:
         model = Prompt
-        fields = ["text", "perspective", "stage", "theme"]
-        labels = {"text": "Your question", "perspective": "For", "theme": "Theme"}
-        help_texts = {"theme": "One or two words, e.g. self-love. Optional."}
+        fields = ["text", "perspective", "phase", "stage", "theme"]
+        labels = {"text": "Your question", "perspective": "For", "phase": "When", "theme": "Theme"}
+        help_texts = {
+            "phase": "When Mirror may ask it: in a separation, for example.",
+            "theme": "One or two words, e.g. self-love. Optional.",
+        }
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
             "text": {
@@ -362,6 +366,10 @@ class PromptForm(FocusFirstErrorMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["stage"].choices = [("", "Any stage"), *Stage.choices]
+        self.fields["phase"].required = False  # any time, unless the user says otherwise
+
+    def clean_phase(self) -> str:
+        return self.cleaned_data["phase"] or PromptPhase.ANY
 
     def clean_text(self) -> str:
         text = " ".join(self.cleaned_data["text"].split())
@@ -384,6 +392,12 @@ class PromptFilterForm(QueryFilterForm):
     perspective = forms.ChoiceField(
         label="For", choices=[("", "Everyone"), *PromptPerspective.choices], required=False
     )
+    phase = forms.ChoiceField(
+        label="When",
+        choices=[("", "Any phase"), *PromptPhase.choices[:-1]],
+        required=False,
+        help_text="Prompts for any time are included.",
+    )
     stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
     theme = forms.ChoiceField(choices=[("", "Any theme")], required=False)
 
@@ -395,6 +409,8 @@ class PromptFilterForm(QueryFilterForm):
         data = self.valid_data()
         if data.get("perspective"):
             prompts = prompts.filter(perspective=data["perspective"])
+        if data.get("phase"):
+            prompts = prompts.filter(phase__in=[data["phase"], PromptPhase.ANY])
         if data.get("stage"):
             prompts = prompts.filter(stage=data["stage"])
         if data.get("theme"):

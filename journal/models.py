@@ -70,6 +70,28 @@ class PromptPerspective(models.TextChoices):
     ANY = "any", "Any moment"
 
 
+class PromptPhase(models.TextChoices):
+    """When in the connection a prompt fits."""
+
+    BEFORE = "before", "Before we met"
+    TOGETHER = "together", "Together"
+    SEPARATION = "separation", "Separation"
+    REUNION = "reunion", "Reunion"
+    ANY = "any", "Any time"
+
+
+class PromptDays(models.TextChoices):
+    """The days of a separation a prompt is written for (day 1 is the day it began)."""
+
+    FIRST_DAYS = "first-days", "The first days"
+    FIRST_WEEKS = "first-weeks", "The first weeks"
+    LONG_SILENCE = "long-silence", "A long silence"
+
+
+class PromptGroup(models.TextChoices):
+    URGE = "urge", "For the urge to reach out"
+
+
 class OwnedQuerySet(models.QuerySet):
     """Rows that belong to one user. Every read of user data starts from `for_user`."""
 
@@ -125,8 +147,15 @@ class Prompt(JournalPart):
     perspective = models.CharField(
         max_length=10, choices=PromptPerspective, default=PromptPerspective.ANY
     )
+    phase = models.CharField(max_length=12, choices=PromptPhase, default=PromptPhase.ANY)
+    # Where they matter, the days of a separation it is written for.
+    days = models.CharField(max_length=12, choices=PromptDays, blank=True)
     stage = models.CharField(max_length=20, choices=Stage, blank=True)
     theme = models.CharField(max_length=40, blank=True)
+    # The kind of entry it asks for (an unsent letter, a dream, a sign); "" for a reflection.
+    kind = models.CharField(max_length=20, choices=Kind, blank=True)
+    # Prompts for one moment rather than any day: the urge to reach out.
+    group = models.CharField(max_length=10, choices=PromptGroup, blank=True)
     text = models.TextField(max_length=500)
     # A built-in prompt removed from the data file is retired, not deleted: entries that
     # answered it keep their link, and it is no longer offered.

@@ -139,6 +139,8 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         prompt = Prompt.objects.for_user(request.user).filter(pk=request.GET["prompt"]).first()
         if prompt:
             initial = {"prompt": prompt.pk, "stage": prompt.stage}
+            if prompt.kind:  # a prompt for an unsent letter, a dream or a sign
+                initial["kind"] = prompt.kind
     form = EntryForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from ..memo import remember
 from ..models import Entry
-from ..prompts import todays_prompt
+from ..prompts import MAX_PRESSES, Situation, situation_for, todays_prompt
 from ..timeline import timeline_for
 
 
@@ -20,20 +20,24 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-def current_perspective(request: HttpRequest) -> str:
-    """runner, chaser or unsure: whose questions the user is asked today. In a separation
-    the timeline decides; otherwise the user's own setting does."""
-    perspective = timeline_for(request).perspective
-    if perspective in {"runner", "chaser"}:
-        return perspective
-    if perspective == "both":
-        return "unsure"
-    return request.user.perspective
+def current_situation(request: HttpRequest) -> Situation:
+    """Where the user is today, for the choice of a prompt: whose side (in a separation the
+    timeline decides, otherwise the user's own setting does), the phase and its day, the
+    stage of recent entries."""
+    user = request.user
+    today = user.today()
+    return remember(
+        user,
+        ("situation", today),
+        lambda: situation_for(
+            user, timeline_for(request), today, profile_perspective=user.perspective
+        ),
+    )
 
 
 def _another(request: HttpRequest) -> int:
     try:
-        return max(0, min(int(request.GET.get("another", 0)), 10_000))
+        return max(0, min(int(request.GET.get("another", 0)), MAX_PRESSES))
     except ValueError:
         return 0
 
@@ -65,12 +69,12 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = user.today()
     entries = Entry.objects.for_user(user)
-    perspective = current_perspective(request)
+    situation = current_situation(request)
     another = _another(request)
     prompt = remember(
         user,
-        ("todays-prompt", today, perspective, another),
-        lambda: todays_prompt(user, today, perspective=perspective, another=another),
+        ("todays-prompt", today, situation, another),
+        lambda: todays_prompt(user, today, situation=situation, another=another),
     )
     timeline = timeline_for(request)
     current = timeline.current
@@ -92,7 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "last_separation_day": earlier[0] if earlier else None,
         "last_separation_entries": last_separation_entries,
         "prompt": prompt,
-        "perspective": perspective,
+        "situation": situation,
         "another": another + 1,
         "answered_today": prompt is not None and prompt.pk in lists.today_prompts,
         "streak": remember(user, ("streak", today), lambda: entries.streak(today)),

@@ -30,7 +30,18 @@ def prompt_list(request: HttpRequest) -> HttpResponse:
     filters = PromptFilterForm(request.GET, themes=themes)
     prompts = (
         filters.filter(visible)
-        .only("id", "user_id", "perspective", "stage", "theme", "text")
+        .only(
+            "id",
+            "user_id",
+            "perspective",
+            "phase",
+            "days",
+            "stage",
+            "theme",
+            "kind",
+            "group",
+            "text",
+        )
         .order_by("perspective", "stage", "theme", "id")
     )
     own = [p for p in prompts if not p.is_builtin]

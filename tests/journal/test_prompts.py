@@ -6,8 +6,16 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from journal.models import Entry, Prompt, Stage
-from journal.prompts import PROMPTS_FILE, load_builtin_prompts, read_prompt_file
+from journal.models import (
+    Entry,
+    Prompt,
+    PromptDays,
+    PromptGroup,
+    PromptPerspective,
+    PromptPhase,
+    Stage,
+)
+from journal.prompts import LIBRARY_VERSION, PROMPTS_FILE, load_builtin_prompts, read_prompt_file
 
 pytestmark = pytest.mark.django_db
 
@@ -21,35 +29,68 @@ def builtin():
 
 def test_library_has_enough_prompts_for_each_perspective():
     counts = Counter(builtin().values_list("perspective", flat=True))
-    assert counts["runner"] >= 30
-    assert counts["chaser"] >= 30
-    assert counts["any"] >= 20
-    assert sum(counts.values()) >= 90
+    assert counts["runner"] >= 90
+    assert counts["chaser"] >= 90
+    assert sum(counts.values()) >= 300
 
 
 def test_library_covers_themes_and_every_stage():
     themes = Counter(builtin().values_list("theme", flat=True))
-    assert len(themes) >= 10
+    assert len(themes) >= 25
     assert all(theme for theme in themes)
-    for theme in ["fear", "mirror", "self-love", "abandonment", "surrender", "signs"]:
-        assert themes[theme] >= 2, theme
+    for theme in ["fear", "mirror", "self-love", "sleep", "shock", "urge", "identity"]:
+        assert themes[theme] >= 6, theme
     stages = set(builtin().exclude(stage="").values_list("stage", flat=True))
     assert stages == set(Stage.values)
 
 
+@pytest.mark.parametrize("side", ["runner", "chaser"])
+def test_each_side_has_questions_for_every_phase_and_window(side):
+    mine = builtin().filter(perspective=side)
+    separation = mine.filter(phase="separation")
+    assert separation.count() >= 40
+    assert len(set(separation.values_list("theme", flat=True))) >= 12  # room to vary
+    for window in PromptDays.values:
+        assert separation.filter(days=window).count() >= 8, window
+    assert mine.filter(phase="reunion").count() >= 10
+    assert mine.filter(phase="together").count() >= 10
+    assert mine.filter(group="urge").count() >= 6
+
+
 def test_library_file_is_well_formed():
+    data = yaml.safe_load(PROMPTS_FILE.read_text())
+    assert data["version"] == LIBRARY_VERSION
     records = read_prompt_file()
     keys = [record["key"] for record in records]
+    texts = [" ".join(record["text"].lower().split()) for record in records]
     assert len(keys) == len(set(keys))
+    assert len(texts) == len(set(texts))
     for record in records:
         assert record["key"].startswith(record["perspective"] + "-")
-        assert record["perspective"] in {"runner", "chaser", "any"}
+        assert record["perspective"] in PromptPerspective.values
+        assert record["phase"] in PromptPhase.values
+        assert record["days"] in {"", *PromptDays.values}
+        assert not record["days"] or record["phase"] == "separation", record["key"]
         assert record["stage"] in {"", *Stage.values}
+        assert record["kind"] in {"", "letter", "dream", "sign"}
+        assert record["group"] in {"", *PromptGroup.values}
+        assert (record["group"] == "urge") == (record["theme"] == "urge"), record["key"]
+        assert record["theme"] and record["theme"] == record["theme"].lower()
         assert 10 < len(record["text"]) <= 200
     # No prompt promises a reunion or pushes contact.
-    texts = " ".join(record["text"].lower() for record in records)
-    for phrase in ["will come back", "they will return", "reach out now", "text them"]:
-        assert phrase not in texts
+    for phrase in ["will come back", "they will return", "reach out now", "text them", "call them"]:
+        assert not [text for text in texts if phrase in text], phrase
+
+
+def test_every_field_of_the_file_reaches_the_database():
+    stored = {
+        prompt.key: prompt
+        for prompt in builtin().only("key", "perspective", "phase", "days", "stage", "theme")
+    }
+    for record in read_prompt_file():
+        prompt = stored[record["key"]]
+        for name in ("perspective", "phase", "days", "stage", "theme", "kind", "group", "text"):
+            assert getattr(prompt, name) == record[name], (record["key"], name)
 
 
 def test_loading_twice_changes_nothing():
@@ -69,7 +110,13 @@ def test_editing_the_file_updates_by_key_and_keeps_entries(tmp_path, alice):
     removed_key = second["key"]
     records["prompts"].remove(second)
     records["prompts"].append(
-        {"key": "any-new-test-prompt", "perspective": "any", "theme": "mirror", "text": "New?"}
+        {
+            "key": "any-new-test-prompt",
+            "perspective": "any",
+            "phase": "any",
+            "theme": "mirror",
+            "text": "New?",
+        }
     )
     edited = tmp_path / "prompts.yaml"
     edited.write_text(yaml.safe_dump(records, allow_unicode=True))

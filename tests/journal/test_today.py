@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from journal.models import Entry, Prompt
-from journal.prompts import NO_REPEAT_DAYS, todays_prompt
+from journal.prompts import NO_REPEAT_DAYS, Situation, fitting_prompts, todays_prompt
 from tests.conftest import make_entry, make_user
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,8 @@ DAY = dt.date(2026, 3, 10)
 
 
 def pick(user, day=DAY, perspective=None, another=0):
-    return todays_prompt(user, day, perspective=perspective or user.perspective, another=another)
+    situation = Situation(perspective=perspective or user.perspective)
+    return todays_prompt(user, day, situation=situation, another=another)
 
 
 # Today's prompt --------------------------------------------------------------------------
@@ -55,18 +56,24 @@ def test_asking_for_another_prompt_gives_a_different_one(alice):
 
 
 def test_prompts_answered_in_the_last_60_days_are_not_repeated(alice):
-    fitting = Prompt.objects.for_user(alice).fitting("runner")
-    answered = list(fitting[: fitting.count() - 3])
-    for n, prompt in enumerate(answered):
-        make_entry(alice, prompt=prompt, written_on=DAY - dt.timedelta(days=1 + n % NO_REPEAT_DAYS))
-    remaining = set(fitting.exclude(pk__in=[p.pk for p in answered]))
-    for n in range(10):
-        assert pick(alice, DAY, perspective="runner", another=n) in remaining
+    fitting = fitting_prompts(alice, Situation(perspective="runner"))
+    # Left unanswered: two prompts of each of five themes, on each side.
+    remaining = set()
+    for side in ("runner", "any"):
+        themes = sorted({prompt.theme for prompt in fitting if prompt.perspective == side})[:5]
+        for theme in themes:
+            same = [p.pk for p in fitting if p.perspective == side and p.theme == theme]
+            remaining.update(same[:2])
+    answered = [prompt.pk for prompt in fitting if prompt.pk not in remaining]
+    for n, pk in enumerate(answered):
+        make_entry(alice, prompt_id=pk, written_on=DAY - dt.timedelta(days=1 + n % NO_REPEAT_DAYS))
+    for n in range(20):
+        assert pick(alice, DAY, perspective="runner", another=n).pk in remaining
 
 
 def test_when_every_prompt_was_answered_they_come_round_again(alice):
-    for prompt in Prompt.objects.for_user(alice).fitting("chaser"):
-        make_entry(alice, prompt=prompt, written_on=DAY - dt.timedelta(days=5))
+    for prompt in fitting_prompts(alice, Situation(perspective="chaser")):
+        make_entry(alice, prompt_id=prompt.pk, written_on=DAY - dt.timedelta(days=5))
     assert pick(alice, perspective="chaser") is not None
 
 
