@@ -387,7 +387,7 @@ def test_too_many_files_are_refused(journal):
         for number in range(MAX_ARCHIVE_FILES + 1):
             archive.writestr(f"x/{number}", b"")
     problems = rejected(journal, buffer.getvalue())
-    assert problems == ["The archive holds 20,001 files; Mirror imports at most 20,000."]
+    assert problems == ["The archive holds more than 20,000 files; Mirror imports at most 20,000."]
 
 
 def patch_central_sizes(data: bytes, size: int) -> bytes:
@@ -403,8 +403,12 @@ def patch_central_sizes(data: bytes, size: int) -> bytes:
 def test_an_archive_that_unpacks_too_large_is_refused_from_its_headers(journal):
     data = patch_central_sizes(make_zip({"entries/a.md": GOOD, "entries/b.md": GOOD}), 2**31)
     problems = rejected(journal, data)
-    assert problems == ["The archive unpacks to 4,096 MB; Mirror imports at most 200 MB."]
-    assert MAX_ARCHIVE_BYTES == 200 * 2**20
+    assert problems == [
+        f"entries/{name}.md: the file is 2,048 MB; Mirror reads entry files up to 512 KB (an "
+        "entry keeps up to 100,000 characters)"
+        for name in "ab"
+    ]
+    assert MAX_ARCHIVE_BYTES == 12 * 2**20
 
 
 def test_a_file_larger_than_its_header_says_is_stopped_while_reading(journal):
@@ -471,7 +475,7 @@ def test_a_missing_or_too_large_upload_is_refused_by_the_form(alice_client):
     big.size = MAX_UPLOAD_BYTES + 1
     form = ImportForm({}, {"archive": big})
     assert not form.is_valid()
-    assert "up to 50 MB" in form.errors["archive"][0]
+    assert "larger than 50 MB" in form.errors["archive"][0]
 
 
 def test_import_needs_login_and_refuses_other_methods(client, alice):
