@@ -41,6 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.zips import lying_sizes  # noqa: E402
+
 TARGET_HONEST_SECONDS = 15.0
 TARGET_REFUSAL_SECONDS = 3.0
 TARGET_REFUSAL_MB = 50.0
@@ -68,16 +70,6 @@ def zipped(files: Iterable[tuple[str, str]], method: int = zipfile.ZIP_DEFLATED)
         for name, text in files:
             archive.writestr(name, text)
     return buffer.getvalue()
-
-
-def lying_sizes(data: bytes, size: int) -> bytes:
-    """The zip with every central directory record claiming `size` bytes unpacked."""
-    data = bytearray(data)
-    at = data.find(b"PK\x01\x02")
-    while at != -1:
-        struct.pack_into("<I", data, at + 24, size)
-        at = data.find(b"PK\x01\x02", at + 46)
-    return bytes(data)
 
 
 def central_directory_bomb(count: int) -> bytes:

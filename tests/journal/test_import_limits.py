@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from bench.zips import lying_sizes
 from journal import services
 from journal.demo import create_demo_journal
 from journal.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Entry
@@ -22,7 +23,6 @@ from tests.journal.test_import import (
     IMPORT,
     export,
     make_zip,
-    patch_central_sizes,
     run_import,
     snapshot,
     upload,
@@ -200,7 +200,7 @@ def test_pictures_beside_the_entries_do_not_count_towards_the_total(alice):
 
 def test_members_that_unpack_to_tens_of_mb_while_their_headers_say_1_kb_are_stopped(alice):
     files = {f"entries/{number}.md": FRONT + "x" * 5_000_000 for number in range(8)}
-    data = patch_central_sizes(make_zip(files), 1024)
+    data = lying_sizes(make_zip(files), 1024)
     problems, seconds, peak = refusal(alice, data)
     assert problems == [
         "entries/0.md: the file is damaged or larger than the archive says (Mirror stopped "
