@@ -48,6 +48,8 @@ bench: install
 		DATABASE_URL="$(BENCH_POSTGRES)" $(BIN)/python bench/search.py --entries $(BENCH_ENTRIES) --repeat 3; \
 	else echo "search on PostgreSQL: skipped, no server answers at $(BENCH_POSTGRES)"; fi
 	$(BIN)/python bench/export.py --entries $(BENCH_ENTRIES) --repeat 3
+	$(BIN)/python bench/import.py --entries $(BENCH_ENTRIES) $(BENCH_ARGS)
+	$(BIN)/python bench/rendering.py $(filter --quick,$(BENCH_ARGS))
 
 # Production serving: gunicorn with the settings from the environment (see docs/deploy.md).
 serve: install

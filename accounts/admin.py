@@ -1,7 +1,13 @@
+import allauth.mfa.admin  # noqa: F401 (registers Authenticator, unregistered below)
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import User
+
+# An authenticator's data holds the user's two-factor secrets (encrypted): staff have no
+# use for them, and a person removes their own at /accounts/2fa/.
+admin.site.unregister(Authenticator)
 
 
 @admin.register(User)

@@ -39,7 +39,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your account and everything in it are deleted.")
             response = redirect("home")
             # Drafts this browser kept (localStorage) and cached pages go too. Cookies are
-            # left alone: the session is already ended, and the message above rides in one.
+            # left alone: the session is already ended, and the message above rides in the new one.
             response["Clear-Site-Data"] = '"cache", "storage"'
             return response
         log_security_event("account_delete_refused", request.user.pk)

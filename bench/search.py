@@ -66,6 +66,8 @@ def main() -> None:
         os.environ["DATABASE_URL"] = url
         os.environ["DJANGO_DEBUG"] = "0"
         os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-not-used-for-anything-else")
+        os.environ.setdefault("DJANGO_MFA_KEY", "bench-only-two-factor-key-not-used-elsewhere")
+        os.environ.setdefault("DJANGO_EMAIL_BACKEND", "console")
         os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
         sys.path.insert(0, str(ROOT))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

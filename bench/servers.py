@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 SECRET_KEY = "bench-only-key-" + "x" * 40  # never used outside a bench run
+MFA_KEY = "bench-only-two-factor-key-" + "x" * 40
 
 
 def postgres_admin_url() -> str:
@@ -75,6 +76,8 @@ def production_env(database_url: str, static_root: str | Path) -> dict[str, str]
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": SECRET_KEY,
+        "DJANGO_MFA_KEY": MFA_KEY,
+        "DJANGO_EMAIL_BACKEND": "console",  # no mail server on loopback; no mail is sent
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": database_url,

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RefuseNulMiddleware",  # before anything reads the database
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,6 +203,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Messages live in the session (in the database), never in a cookie: a message may name
+# something the user wrote, and a cookie is readable on the device and by anything between.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -212,7 +217,12 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Mandatory in production: only then does sign-up with an address that already has an
+# account look exactly like any other sign-up (a mail goes to that address instead of an
+# error on the page). Optional in development, where signing up signs in at once.
+ACCOUNT_EMAIL_VERIFICATION = env_str(
+    "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
+)
 if ACCOUNT_EMAIL_VERIFICATION not in {"none", "optional", "mandatory"}:
     raise ImproperlyConfigured(
         "ACCOUNT_EMAIL_VERIFICATION must be none, optional or mandatory; "
@@ -248,12 +258,44 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Mirror"
 # Passkeys need a secure origin; plain http://localhost is allowed in development only.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Authenticator keys and recovery-code seeds are encrypted in the database with
+# DJANGO_MFA_KEY (accounts/adapter.py). A key of its own, not derived from DJANGO_SECRET_KEY:
+# changing the secret key (which signs everybody out) must not lock everybody out of their
+# two-factor apps too, and a leaked secret key alone opens none of them.
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+TWO_FACTOR_KEY = env_str("DJANGO_MFA_KEY").strip()
+if not TWO_FACTOR_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_MFA_KEY is not set. Set it to a long random string, different from "
+            "DJANGO_SECRET_KEY and the same on every app server "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'); it encrypts "
+            "two-factor secrets, so keep it: without it nobody can use their authenticator."
+        )
+    TWO_FACTOR_KEY = SECRET_KEY  # development only: the per-checkout key
+elif len(TWO_FACTOR_KEY) < 32:
+    raise ImproperlyConfigured("DJANGO_MFA_KEY is too short: use at least 32 random characters.")
 # Sessions are recorded at login; tracking every request would cost queries on every page.
 USERSESSIONS_TRACK_ACTIVITY = False
 
-# Email (Django 6.1 MAILERS): the console in development; SMTP when EMAIL_HOST is set.
+# Email (Django 6.1 MAILERS): SMTP when EMAIL_HOST is set; else the console, in development
+# only. Password-reset and sign-in links are credentials, and the console is the log: with
+# debug off Mirror refuses to start without a mail server, unless DJANGO_EMAIL_BACKEND=console
+# says so on purpose (for trying a production set-up out, never for real users).
 EMAIL_HOST = env_str("EMAIL_HOST")
-if EMAIL_HOST:
+_email_backend = env_str("DJANGO_EMAIL_BACKEND").strip().lower()
+if _email_backend not in {"", "console"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_EMAIL_BACKEND is either unset or console; got {_email_backend!r}."
+    )
+if not EMAIL_HOST and not DEBUG and _email_backend != "console":
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set. With debug off Mirror sends password-reset and confirmation "
+        "mails through a mail server: set EMAIL_HOST (and EMAIL_HOST_USER, "
+        "EMAIL_HOST_PASSWORD). DJANGO_EMAIL_BACKEND=console prints them to the log instead, "
+        "for testing only."
+    )
+if EMAIL_HOST and _email_backend != "console":
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -269,7 +311,7 @@ if EMAIL_HOST:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-del EMAIL_HOST
+del EMAIL_HOST, _email_backend
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mirror <mirror@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -333,6 +375,27 @@ SECURE_CSP = {
 }
 
 ENTRIES_PER_PAGE = env_int("MIRROR_ENTRIES_PER_PAGE", 20)
+
+# Request bodies. The one file upload is an import archive: at most UPLOAD_MAX_BYTES (the
+# reverse proxy's limit, docs/deploy.md, matches it). config/uploads.py stops a larger one
+# after its first chunk, when the request's Content-Length says it is larger or as its bytes
+# arrive, without reading the rest, and the import page says why.
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A ten-year journal's archive (3 MB) is read from memory and never touches the disk; a
+# larger upload is spooled to a temporary file, deleted when the request ends, so a worker
+# never holds more than this of an upload in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Form fields, files aside. The largest a page posts is an entry at its longest: 100,000
+# characters (BODY_MAX_LENGTH) of 4-byte UTF-8, percent-encoded, are 1.2 MB (12 bytes a
+# character), with the title and tags 1.21 MB; sent as multipart (autosave, preview), 0.4 MB.
+# 2 MB leaves room for that and answers a body well over the limit with the form's own
+# message, not a bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Logs go to standard output. They never hold what users write: views that receive
 # diary text mark it sensitive, and security events carry a user id, not an address.

@@ -324,8 +324,8 @@ class Heatmap:
         parts.append("</g>")
         if self.today:
             parts.append(
-                f'<rect class="hm-today" x="{self.today.x - 2}" y="{self.today.y - 2}" '
-                f'width="{size + 4}" height="{size + 4}" rx="3"/>'
+                f'<rect class="hm-today" data-today="true" x="{self.today.x - 2}" '
+                f'y="{self.today.y - 2}" width="{size + 4}" height="{size + 4}" rx="3"/>'
             )
         parts.append('</svg><g class="hm-links">')
         parts += links
@@ -486,6 +486,7 @@ class MoodPicture:
     right: int = MO_RIGHT
     label_x: int = MO_LEFT - 10
     label_y: int = MO_LABEL_Y
+    this_month: int | None = None  # 1–12 when the year is this year: its label marks today
 
     def html(self) -> SafeString:
         """The picture as inline SVG in its scrolling frame, with its legend; styles in
@@ -514,8 +515,10 @@ class MoodPicture:
             for y, mood in self.levels
         )
         parts.extend(
-            f'<text x="{x}" y="{self.label_y}" text-anchor="middle">{escape(label)}</text>'
-            for x, label in self.months
+            f'<text x="{x}" y="{self.label_y}" text-anchor="middle"'
+            + (' data-today="true">' if number == self.this_month else ">")
+            + f"{escape(label)}</text>"
+            for number, (x, label) in enumerate(self.months, start=1)
         )
         parts.append('</g><g class="mo-lines">')
         parts.extend(
@@ -532,9 +535,11 @@ class MoodPicture:
         return drawn(parts)
 
 
-def build_mood_picture(data: YearOfEntries) -> MoodPicture | None:
+def build_mood_picture(
+    data: YearOfEntries, *, today: datetime.date | None = None
+) -> MoodPicture | None:
     """The monthly average mood of `data.year` as a line, broken where a month has none;
-    None when no entry of the year has a mood."""
+    None when no entry of the year has a mood. In this year, today's month is marked."""
     rated = [month for month in data.months if month.rated]
     if not rated:
         return None
@@ -565,6 +570,7 @@ def build_mood_picture(data: YearOfEntries) -> MoodPicture | None:
         points=tuple(points),
         months=tuple((_r(MO_LEFT + (n + 0.5) * slot), name[:3]) for n, name in enumerate(MONTHS)),
         levels=tuple((_mood_y(n), n) for n in range(5, 0, -1)),
+        this_month=today.month if today and today.year == data.year else None,
     )
 
 

@@ -83,21 +83,21 @@ def _entry_card(entry: Entry, c: _CardContext) -> str:
         )
     snippet = getattr(entry, "snippet", None)
     if snippet:
-        excerpt = f'<p class="excerpt snippet">{_e(snippet)}</p>'
+        excerpt = f'<p class="excerpt snippet" dir="auto">{_e(snippet)}</p>'
     elif entry.excerpt:
-        excerpt = f'<p class="excerpt">{_text(entry.excerpt)}</p>'
+        excerpt = f'<p class="excerpt" dir="auto">{_text(entry.excerpt)}</p>'
     else:
         excerpt = ""
     tags = entry.tag_names
     if tags:
         links = "".join(
-            f'<li><a class="tag" href="{_text(c.tag_url + quote(name, safe="/"))}">'
+            f'<li><a class="tag" dir="auto" href="{_text(c.tag_url + quote(name, safe="/"))}">'
             f"#{_text(name)}</a></li>"
             for name in tags
         )
         excerpt += f'\n  <ul class="tag-list" aria-label="Tags">{links}</ul>'
     return f"""<article class="entry-card">
-  <h{c.level} class="entry-card-title"><a href="{c.entry_url[0]}{entry.pk}{c.entry_url[1]}">{_text(entry.display_title)}</a></h{c.level}>
+  <h{c.level} class="entry-card-title" dir="auto"><a href="{c.entry_url[0]}{entry.pk}{c.entry_url[1]}">{_text(entry.display_title)}</a></h{c.level}>
   <p class="entry-meta">
     <time datetime="{day.isoformat()}">{date}</time>
     <span class="badge badge--{_text(entry.kind)}">{_text(KIND_LABELS.get(entry.kind, entry.kind))}</span>{meta}
@@ -128,7 +128,7 @@ def _prompt_item(prompt: Prompt, write_url: str) -> str:
     if prompt.stage:
         meta += f"\n    <span>{_text(STAGE_LABELS.get(prompt.stage, prompt.stage))}</span>"
     if prompt.theme:
-        meta += f"\n    <span>{_text(prompt.theme)}</span>"
+        meta += f'\n    <span dir="auto">{_text(prompt.theme)}</span>'
     own = ""
     if not prompt.is_builtin:
         edit = _text(reverse("journal:prompt-edit", args=[prompt.pk]))
@@ -140,12 +140,12 @@ def _prompt_item(prompt: Prompt, write_url: str) -> str:
         )
     perspective = _text(PERSPECTIVE_LABELS.get(prompt.perspective, prompt.perspective))
     return f"""<li class="prompt-item">
-  <p class="prompt-item-text">{text}</p>
+  <p class="prompt-item-text" dir="auto">{text}</p>
   <p class="entry-meta">
     <span class="badge badge--{_text(prompt.perspective)}">{perspective}</span>{meta}
   </p>
   <p class="prompt-actions">
-    <a href="{write_url}{prompt.pk}">Write about this<span class="visually-hidden">: {text}</span></a>{own}
+    <a href="{write_url}{prompt.pk}">Write about this<span class="visually-hidden" dir="auto">: {text}</span></a>{own}
   </p>
 </li>
 """  # noqa: E501

@@ -19,7 +19,9 @@ bounded however long the journal is.
 """
 
 import datetime as dt
+import logging
 import re
+import traceback
 import uuid
 import zipfile
 from collections import defaultdict
@@ -32,7 +34,17 @@ import yaml
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
-from .models import MOOD_LABELS, Entry, EventKind, Feeling, Initiator, Stage, TimelineEvent
+from .dates import in_range, span_text
+from .models import (
+    BODY_MAX_LENGTH,
+    MOOD_LABELS,
+    Entry,
+    EventKind,
+    Feeling,
+    Initiator,
+    Stage,
+    TimelineEvent,
+)
 from .periods import Period
 from .timeline import Timeline
 
@@ -196,8 +208,17 @@ def _flow_list(items: tuple[str, ...]) -> str:
     return f"[{', '.join(yaml_scalar(str(item), in_list=True) for item in items)}]"
 
 
+def _local(moment: dt.datetime, zone) -> dt.datetime:
+    """`moment` in the user's time zone; in UTC where that would leave the calendar (year 1
+    west of Greenwich, 9999 east of it), so any stored value exports."""
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:
+        return moment.astimezone(dt.UTC)
+
+
 def _moment(moment: dt.datetime, zone) -> str:
-    return moment.astimezone(zone).isoformat(timespec="seconds")
+    return _local(moment, zone).isoformat(timespec="seconds")
 
 
 def entry_file(entry: Entry, *, tags: list[str], period: Period | None, zone) -> str:
@@ -275,23 +296,28 @@ def _lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def event_line(event) -> str:
+def event_line(event, *, as_text: bool = False) -> str:
     """- 2025-03-14 separation (who left: me): the note's first line
-    (further lines indented by two spaces; blank lines inside a note stay blank)."""
+    (further lines indented by two spaces; blank lines inside a note stay blank).
+
+    timeline.md keeps the note as typed, for the import to read back; journal.md asks for
+    it `as_text`, escaped like every other plain-text field of that document."""
     head = f"- {event.occurred_on.isoformat()} {event.kind}"
     if event.initiator:
         head += f" (who left: {event.initiator})"
     note = "\n".join(_lines(event.note or "")).strip("\n")
     if not note.strip():
         return head
+    if as_text:
+        note = markdown_text(note).strip("\n")
     first, *rest = note.split("\n")
     lines = [f"{head}: {first}".rstrip()]
     lines.extend(f"  {line}" if line.strip() else "" for line in rest)
     return "\n".join(lines)
 
 
-def timeline_list(events: Iterable) -> str:
-    lines = [event_line(event) for event in events]
+def timeline_list(events: Iterable, *, as_text: bool = False) -> str:
+    lines = [event_line(event, as_text=as_text) for event in events]
     return "\n".join(lines) + "\n" if lines else "No timeline events.\n"
 
 
@@ -390,8 +416,15 @@ class _Buffer:
         return data
 
 
+# The dates a zip member can carry (MS-DOS dates): zipfile refuses an earlier year, and a
+# later one does not fit the field. A member's date is only its file's modification time.
+ZIP_EARLIEST = (1980, 1, 1, 0, 0, 0)
+ZIP_LATEST = (2107, 12, 31, 23, 59, 58)
+
+
 def _zip_info(name: str, when: dt.datetime) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0)))
+    stamp = min(max(when.timetuple()[:6], ZIP_EARLIEST), ZIP_LATEST)
+    info = zipfile.ZipInfo(name, date_time=stamp)
     info.external_attr = 0o644 << 16
     # A ZipInfo keeps its own method (stored, by default), whatever the archive's is.
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -415,13 +448,66 @@ def periods_by_date(timeline: Timeline):
     return period_of
 
 
+logger = logging.getLogger("mirror.export")
+
+
+class ExportInterrupted(Exception):
+    """An export stopped part way (see whole_or_failed)."""
+
+
+def whole_or_failed(
+    chunks: Iterator[bytes], *, user, what: str, ending: bytes = b""
+) -> Iterator[bytes]:
+    """The bytes of a download, or a download that visibly fails: a backup must never look
+    complete when it is not.
+
+    Django hands a StreamingHttpResponse's iterator to the WSGI server once the view has
+    returned, so an exception raised while it is read becomes no error page (the 200 and the
+    headers are already sent) and passes by Django's error logging. gunicorn (handle_request
+    in workers/sync.py and gthread.py) then logs "Error handling request" and closes the
+    connection without writing the last, empty chunk of the chunked response: the browser
+    marks the download failed ("Failed - Network error") instead of saving a shorter file.
+    A server that does not send chunks (HTTP/1.0, Django's runserver) ends a response by
+    closing the connection, which a client cannot tell from its end; so the file itself is
+    left incomplete too: a zip without its central directory, which no unzip tool opens as
+    an archive, or a document whose last line (`ending`) says it stopped.
+
+    The error is logged with its type and where it was raised, never its message (which
+    may quote what the user wrote), and raised again without it."""
+    written = 0
+    try:
+        for chunk in chunks:
+            written += len(chunk)
+            yield chunk
+    except Exception as error:
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        logger.error(
+            "export_failed user=%s format=%s bytes_sent=%d error=%s at=%s:%d",
+            user.pk,
+            what,
+            written,
+            type(error).__name__,
+            where.name,
+            where.lineno,
+        )
+        if ending:
+            yield ending
+        raise ExportInterrupted(f"The {what} export stopped part way: see export_failed.") from None
+
+
 def stream_zip(user, selection: Selection, *, timeline: Timeline) -> Iterator[bytes]:
+    return whole_or_failed(_zip_chunks(user, selection, timeline=timeline), user=user, what="zip")
+
+
+def _zip_chunks(user, selection: Selection, *, timeline: Timeline) -> Iterator[bytes]:
     zone = user.zone
     now = dt.datetime.now(tz=zone)
     entries = export_entries(user, selection)
     buffer = _Buffer()
     period_of = periods_by_date(timeline)
     names = _FileNames()
+    # Leaving this block on an error writes the central directory into the buffer; it is
+    # never handed out, so an archive that stopped part way stays one no tool opens.
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         text = readme(today=timeline.today, selection=selection, count=entries.count())
         archive.writestr(_zip_info("README.md", now), text)
@@ -430,7 +516,7 @@ def stream_zip(user, selection: Selection, *, timeline: Timeline) -> Iterator[by
         yield buffer.take()  # the download starts before any entry is read
         for entry, tags in entries_with_tags(entries):
             text = entry_file(entry, tags=tags, period=period_of(entry.written_on), zone=zone)
-            archive.writestr(_zip_info(names(entry), entry.updated_at.astimezone(zone)), text)
+            archive.writestr(_zip_info(names(entry), _local(entry.updated_at, zone)), text)
             if buffer.size >= FLUSH_BYTES:
                 yield buffer.take()
     yield buffer.take()
@@ -447,6 +533,43 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# What a user typed as plain text (a title, a name, a prompt, a tag, a timeline note) stays
+# text in any Markdown viewer: characters that start emphasis, code, links, headings or
+# HTML are escaped, with a backslash where Python-Markdown and CommonMark both honour one,
+# else as an HTML entity. `&` is escaped only where it would start an entity.
+_MARKDOWN_INLINE = re.compile(r"[\\`*_{}\[\]#<>~]|&(?=#?\w+;)")
+_MARKDOWN_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "~": "&#126;"}
+# At the start of a line: list markers, a setext underline, an ordered list's number.
+_MARKDOWN_LINE_START = re.compile(r"^([-+])|^(=)|^(\d+)([.)])")
+# Most text needs none of it (and an export runs this for every title and tag).
+_MARKDOWN_PLAIN = re.compile(r"[\\`*_{}\[\]#<>~&\r\n]|^[-+=\s]|^\d+[.)]|\s$")
+
+
+def _markdown_char(match: re.Match) -> str:
+    char = match.group()
+    return _MARKDOWN_ENTITIES.get(char) or "\\" + char
+
+
+def _markdown_line_start(match: re.Match) -> str:
+    marker, underline, number, dot = match.groups()
+    if marker:
+        return "\\" + marker
+    if underline:
+        return "&#61;"
+    return f"{number}\\{dot}"
+
+
+@lru_cache(maxsize=2048)
+def markdown_text(text: str) -> str:
+    """Plain text as Markdown that renders as exactly that text. Each line loses the
+    whitespace at its ends, which a viewer does not show anyway: leading spaces would make
+    a code block, and trailing ones a line break."""
+    if not _MARKDOWN_PLAIN.search(text):
+        return text
+    lines = (_MARKDOWN_INLINE.sub(_markdown_char, line.strip()) for line in _lines(text))
+    return "\n".join(_MARKDOWN_LINE_START.sub(_markdown_line_start, line) for line in lines)
+
+
 def _period_heading(period: Period, today: dt.date) -> str:
     days = period.days(today)
     if period.start is None:
@@ -458,7 +581,8 @@ def _period_heading(period: Period, today: dt.date) -> str:
 
 
 def entry_section(entry: Entry, tags: list[str]) -> str:
-    """An entry inside the single document: title, date and facts, then the body unchanged."""
+    """An entry inside the single document: title, date and facts (escaped, so they stay
+    plain text), then the body unchanged (it is Markdown by design)."""
     facts = []
     if entry.mood:
         facts.append(f"- **Mood:** {entry.mood}/5 · {MOOD_LABELS.get(entry.mood, '')}")
@@ -467,26 +591,37 @@ def entry_section(entry: Entry, tags: list[str]) -> str:
     if entry.stage:
         facts.append(f"- **Stage:** {entry.get_stage_display()}")
     if entry.prompt_text:
-        facts.append(f"- **Prompt:** {_one_line(entry.prompt_text)}")
+        facts.append(f"- **Prompt:** {markdown_text(_one_line(entry.prompt_text))}")
     if tags:
-        facts.append(f"- **Tags:** {', '.join(tags)}")
-    head = f"### {_one_line(entry.display_title)}\n\n"
+        facts.append(f"- **Tags:** {', '.join(markdown_text(tag) for tag in tags)}")
+    head = f"### {markdown_text(_one_line(entry.display_title))}\n\n"
     head += f"*{_long_date(entry.written_on)} · {entry.get_kind_display()}*\n\n"
     if facts:
         head += "\n".join(facts) + "\n\n"
     return head + entry.body + "\n\n"
 
 
+MARKDOWN_STOPPED = (
+    b"\n\n---\n\n**The export stopped here, before the end: this document is incomplete.** "
+    b"Download it again from Export in Mirror.\n"
+)
+
+
 def stream_markdown(user, selection: Selection, *, timeline: Timeline) -> Iterator[bytes]:
+    chunks = _markdown_chunks(user, selection, timeline=timeline)
+    return whole_or_failed(chunks, user=user, what="md", ending=MARKDOWN_STOPPED)
+
+
+def _markdown_chunks(user, selection: Selection, *, timeline: Timeline) -> Iterator[bytes]:
     entries = export_entries(user, selection)
     count = entries.count()
     name = user.get_short_name()
     parts = [
-        f"# Mirror journal of {name}\n\n",
+        f"# Mirror journal of {markdown_text(_one_line(name))}\n\n",
         f"Exported on {timeline.today}: {selection.describe()}, ",
         "1 entry.\n\n" if count == 1 else f"{count:,} entries.\n\n",
         "## Timeline\n\n",
-        timeline_list(selected_events(timeline, selection)),
+        timeline_list(selected_events(timeline, selection), as_text=True),
         "\n",
     ]
     yield "".join(parts).encode()
@@ -541,7 +676,18 @@ def print_groups(user, selection: Selection, *, timeline: Timeline) -> list[Peri
 # Reading ----------------------------------------------------------------------------------
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
+# A front matter block is checked against these before YAML reads it, and YAML stops at
+# FRONT_MATTER_MAX_VALUES. Every key of DESIGN.md at its longest, every character escaped,
+# makes under 8,000 characters; there is room beside them for an editor's own keys
+# (Obsidian's). Within them a block costs at most a few milliseconds (0.2 ms for an exported
+# one, with libyaml; PyYAML's pure-Python parser, used where libyaml is missing, is 5 to 15
+# times slower).
+FRONT_MATTER_MAX_CHARS = 16_000
+FRONT_MATTER_MAX_KEYS = 100
+FRONT_MATTER_MAX_VALUES = 500  # keys, values and list items together; an export has ~35
+
+
+class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Safe constructors only; of the implicit types, only null. Dates, numbers and words like
     `yes` stay text, and are read by the import's own rules."""
 
@@ -563,6 +709,7 @@ class EntryFile:
     path: str
     values: dict
     body: str
+    values_read: int = 0  # keys, values and list items, counted against the archive's budget
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -583,7 +730,9 @@ def parse_entry_file(path: str, text: str) -> EntryFile:
         offset += len(line)
     else:
         raise FormatProblem("its front matter has no closing “---” line")
+    _check_sizes(header, body)
     try:
+        values_read = _count_values(header)
         values = yaml.load(header, Loader=_FrontMatterLoader)
     except yaml.constructor.ConstructorError as error:
         mark = getattr(error, "problem_mark", None)
@@ -602,7 +751,62 @@ def parse_entry_file(path: str, text: str) -> EntryFile:
         values = {}
     if not isinstance(values, dict):
         raise FormatProblem("its front matter is not a list of “key: value” lines")
-    return EntryFile(path=path, values={str(k): v for k, v in values.items()}, body=body)
+    if len(values) > FRONT_MATTER_MAX_KEYS:  # keys in a `{…}` mapping, on fewer lines
+        raise FormatProblem(_too_many_keys(len(values)))
+    return EntryFile(
+        path=path,
+        values={str(k): v for k, v in values.items()},
+        body=body,
+        values_read=values_read,
+    )
+
+
+def _count_values(header: str) -> int:
+    """The keys, values and list items of a front matter block, counted from the parser's
+    events before any value is built, refusing at the first alias or past
+    FRONT_MATTER_MAX_VALUES. An alias (`*name`) lets a few lines stand for a billion values
+    (a "billion laughs"), and Mirror never writes one."""
+    count = 0
+    for event in yaml.parse(header, Loader=_FrontMatterLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise FormatProblem(
+                "its front matter repeats a value by reference (a YAML alias like *name), "
+                "which Mirror does not read; write the value out instead"
+            )
+        if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+            count += 1
+            if count > FRONT_MATTER_MAX_VALUES:
+                raise FormatProblem(
+                    f"its front matter holds more than {FRONT_MATTER_MAX_VALUES:,} keys, "
+                    f"values and list items; Mirror reads up to {FRONT_MATTER_MAX_VALUES:,}"
+                )
+    return count
+
+
+def _too_many_keys(count: int) -> str:
+    return (
+        f"its front matter has {count:,} keys; Mirror reads up to {FRONT_MATTER_MAX_KEYS:,} "
+        "(an exported file has 14)"
+    )
+
+
+def _check_sizes(header: str, body: str) -> None:
+    """The limits that need no YAML: checked first, so a hostile file costs nothing more."""
+    if len(header) > FRONT_MATTER_MAX_CHARS:
+        raise FormatProblem(
+            f"its front matter is {len(header):,} characters long; Mirror reads up to "
+            f"{FRONT_MATTER_MAX_CHARS:,}"
+        )
+    # Each top-level key starts a line at the margin; list items, continued values and
+    # comments do not. This is at least the number of keys YAML would find there.
+    keys = sum(1 for line in header.splitlines() if line.strip() and line[0] not in " \t-#")
+    if keys > FRONT_MATTER_MAX_KEYS:
+        raise FormatProblem(_too_many_keys(keys))
+    if len(body) > BODY_MAX_LENGTH:
+        raise FormatProblem(
+            f"the body is {len(body):,} characters; Mirror keeps entries up to "
+            f"{BODY_MAX_LENGTH:,} characters"
+        )
 
 
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -626,9 +830,14 @@ def read_date(value, what: str = "date") -> dt.date:
     if not _DATE.match(text):
         raise FormatProblem(f"the {what} “{text[:40]}” is not a date like 2025-03-14")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise FormatProblem(f"the {what} {text} is not a real date") from None
+    if not in_range(day):
+        raise FormatProblem(
+            f"the {what} {text} is outside the dates Mirror keeps ({span_text()}): check its year"
+        )
+    return day
 
 
 def read_moment(value, key: str, zone) -> dt.datetime | None:
@@ -641,7 +850,15 @@ def read_moment(value, key: str, zone) -> dt.datetime | None:
         raise FormatProblem(
             f"the {key} time “{text[:40]}” is not a date and time like 2025-03-14T07:12:03+01:00"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    if not in_range(moment.date()):
+        raise FormatProblem(
+            f"the {key} time {text} is outside the dates Mirror keeps ({span_text()}): "
+            "correct it, or delete the line"
+        )
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    # In UTC: any offset Python reads (up to a day) is kept as the same moment, where
+    # PostgreSQL refuses an offset beyond 15:59.
+    return moment.astimezone(dt.UTC)
 
 
 def read_id(value) -> uuid.UUID | None:
@@ -685,7 +902,8 @@ def read_mood(value) -> int | None:
     text = read_text(value, "mood").strip()
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= 5:
+    # ASCII digits only: "²" is a digit to str.isdigit and not a number to int().
+    if text not in {"1", "2", "3", "4", "5"}:
         raise FormatProblem(f"the mood “{text[:40]}” is not a number from 1 to 5")
     return int(text)
 
@@ -715,12 +933,16 @@ _EVENT = re.compile(
 )
 
 
-def parse_timeline(text: str, path: str = "timeline.md") -> tuple[list[EventRecord], list[str]]:
+def parse_timeline(
+    text: str, path: str = "timeline.md", *, max_events: int | None = None
+) -> tuple[list[EventRecord], list[str]]:
     """The events of a timeline.md, and a problem per line that cannot be read.
-    Lines that are not list items (headings, explanations) are skipped."""
+    Lines that are not list items (headings, explanations) are skipped. Reading stops at an
+    event past `max_events`, with a problem that says so."""
     events: list[EventRecord] = []
     problems: list[str] = []
     current: dict | None = None
+    heads = 0
 
     def finish() -> None:
         if current is not None:
@@ -732,6 +954,13 @@ def parse_timeline(text: str, path: str = "timeline.md") -> tuple[list[EventReco
         if line.startswith("- "):
             finish()
             current = None
+            heads += 1
+            if max_events is not None and heads > max_events:
+                problems.append(
+                    f"{path}: it lists more than {max_events:,} events; Mirror imports up to "
+                    f"{max_events:,} at a time"
+                )
+                return events, problems
             try:
                 current = _event_head(line)
             except FormatProblem as problem:

@@ -1,15 +1,22 @@
+import datetime as dt
 import re
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 
 from config.forms import FocusFirstErrorMixin
 
+from .dates import in_range, out_of_range_message
 from .export import Selection
+from .markdown import MarkdownRefused, render_markdown
 from .models import (
+    BODY_MAX_LENGTH,
+    DRAFT_KEY_PATTERN,
     MOOD_LABELS,
     TITLE_MAX_LENGTH,
     Entry,
@@ -25,23 +32,37 @@ from .models import (
     TimelineEvent,
 )
 from .search import search
+from .tags import TAG_KEY_MAX_LENGTH, TagProblem, clean_tags, split_tags, tag_key, unique_tags
 from .timeline import Timeline
 
-MAX_TAGS = 12
-TAG_MAX_LENGTH = 40
-_TAG_SPLIT = re.compile(r"[,\n]+")
-_TAG_ALLOWED = re.compile(r"^[\w][\w\- ]*$")
+# The largest id or version the database holds (PostgreSQL's integer): a larger number from
+# a request is refused, not sent to the database to fail there.
+MAX_INTEGER = 2**31 - 1
 
 
-def parse_tags(raw: str) -> list[str]:
-    """'Mirror, #family,  mirror ' → ['mirror', 'family']: lower case, no '#',
-    inner spaces folded, duplicates dropped, order kept."""
-    names: list[str] = []
-    for part in _TAG_SPLIT.split(raw or ""):
-        name = " ".join(part.strip().lstrip("#").split()).lower()
-        if name and name not in names:
-            names.append(name)
-    return names
+def parse_id(value: str | None) -> int | None:
+    """An id from a query string, or None when it is not one the database could hold."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_INTEGER else None
+
+
+def render_checked(text: str, kept_as: str = "entries") -> str:
+    """The HTML of an entry's body or a note, or a ValidationError that says what to change:
+    the text is too long to keep, or journal.markdown refuses to lay it out. Saving renders
+    the text again and finds this result (render_markdown remembers a thread's last one)."""
+    if len(text) > BODY_MAX_LENGTH:
+        # A browser sends each line break as two characters, "\r\n", and so they count.
+        breaks = " (a line break counts as two)" if "\r\n" in text else ""
+        raise ValidationError(
+            f"This text is {len(text):,} characters long{breaks}; Mirror keeps {kept_as} of "
+            f"up to {BODY_MAX_LENGTH:,} characters. Shorten it, or split it in two."
+        )
+    try:
+        return render_markdown(text)
+    except MarkdownRefused as refused:
+        raise ValidationError(str(refused)) from None
 
 
 class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
@@ -66,8 +87,14 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
         error_messages={"invalid_choice": "“%(value)s” is not one of the feelings listed."},
     )
     # The version the text was loaded from (editing), and the autosave key of this page.
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=MAX_INTEGER
+    )
     draft_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Shown only once a date still to come is given (see clean_written_on).
+    confirm_future = forms.BooleanField(
+        label="Yes, this entry is about a day still to come", required=False
+    )
     tags = forms.CharField(
         label="Tags",
         required=False,
@@ -158,7 +185,31 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
         body = self.cleaned_data["body"]
         if not body.strip():
             raise ValidationError(self.fields["body"].error_messages["required"])
+        render_checked(body)
         return body
+
+    _future_day = False  # a date still to come was given (clean_written_on)
+
+    def clean_written_on(self) -> dt.date:
+        day = self.cleaned_data["written_on"]
+        today = self.user.today()
+        if not in_range(day, today):
+            raise ValidationError(out_of_range_message(today))
+        # A day still to come is more often a slip than a plan, but a letter to a future
+        # self is real: it is asked about once, and an edit that keeps the date is not.
+        if day > today and (self.instance._state.adding or day != self.instance.written_on):
+            self._future_day = True
+            if not self["confirm_future"].value():
+                raise ValidationError(
+                    f"{day:%-d %B %Y} is still to come. If this entry is about that day, "
+                    "tick the box below and save again; otherwise correct the date."
+                )
+        return day
+
+    @property
+    def asks_future_confirmation(self) -> bool:
+        """The page shows the box that confirms a date still to come."""
+        return self.is_bound and self._future_day
 
     def clean_feelings(self) -> list[str]:
         feelings = self.cleaned_data["feelings"]
@@ -169,21 +220,10 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
         return sorted(feelings, key=order.index)
 
     def clean_tags(self) -> list[str]:
-        names = parse_tags(self.cleaned_data["tags"])
-        if len(names) > MAX_TAGS:
-            raise ValidationError(f"Use at most {MAX_TAGS} tags on one entry.")
-        for name in names:
-            if len(name) > TAG_MAX_LENGTH:
-                raise ValidationError(
-                    f"The tag “{name[:20]}…” is too long: "
-                    f"keep tags under {TAG_MAX_LENGTH} characters."
-                )
-            if not _TAG_ALLOWED.match(name):
-                raise ValidationError(
-                    f"The tag “{name}” has characters tags cannot hold: use letters, numbers, "
-                    "spaces and dashes."
-                )
-        return names
+        try:
+            return clean_tags(split_tags(self.cleaned_data["tags"]))
+        except TagProblem as problem:
+            raise ValidationError(f"{capfirst(str(problem))}.") from None
 
     def save(self, commit: bool = True) -> Entry:
         entry = super().save(commit=False)
@@ -194,20 +234,71 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
         return entry
 
     def save_tags(self, entry: Entry) -> None:
-        names = self.cleaned_data["tags"]
-        existing = {tag.name: tag for tag in Tag.objects.for_user(self.user).filter(name__in=names)}
-        missing = [Tag(user=self.user, name=name) for name in names if name not in existing]
+        """Link the typed tags, the user's existing ones matched in any case (they keep the
+        case they were first typed in)."""
+        keys = {tag_key(name): name for name in self.cleaned_data["tags"]}
+        mine = Tag.objects.for_user(self.user)
+        existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
+        missing = [Tag.named(self.user, name) for key, name in keys.items() if key not in existing]
         if missing:
             Tag.objects.bulk_create(missing, ignore_conflicts=True)
-            existing = {
-                tag.name: tag for tag in Tag.objects.for_user(self.user).filter(name__in=names)
-            }
-        entry.tags.set([existing[name] for name in names])
+            existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
+        entry.tags.set([existing[key] for key in keys])
+
+
+# The entry form's fields an autosaved draft keeps, as typed, besides the title and body.
+DRAFT_FIELDS = ("written_on", "kind", "mood", "feelings", "stage", "tags", "prompt", "version")
+_DRAFT_KEY = re.compile(DRAFT_KEY_PATTERN)
+
+
+def valid_draft_key(key: str) -> bool:
+    """A key the pages make (see DRAFT_KEY_PATTERN)."""
+    return bool(_DRAFT_KEY.match(key))
 
 
 def draft_initial(draft) -> dict:
-    """Form values from an autosaved draft, to restore it into the entry form."""
-    return {**draft.fields, "title": draft.title, "body": draft.body, "draft_key": draft.key}
+    """Form values from an autosaved draft, to restore it into the entry form: the fields
+    autosave keeps, as text (a draft stored before autosave checked them may hold more)."""
+    fields = draft.fields if isinstance(draft.fields, dict) else {}
+    kept = {
+        name: value
+        for name, value in fields.items()
+        if name in DRAFT_FIELDS and isinstance(value, str | list)
+    }
+    return {**kept, "title": draft.title, "body": draft.body, "draft_key": draft.key}
+
+
+class DraftForm(forms.Form):
+    """What autosave receives. It answers 400 to what the editor never sends (a key it did
+    not make, a mood outside 1 to 5, a number too large to store), so nothing reaches the
+    database to fail there. A date outside Mirror's span, which a slip of the keyboard can
+    type, is left out of the draft instead: the words are kept whatever the date, and the
+    entry form says what is wrong with the date when the entry is saved."""
+
+    draft_key = forms.CharField(max_length=64, strip=False)
+    entry = forms.UUIDField(required=False)
+    version = forms.IntegerField(required=False, min_value=1, max_value=MAX_INTEGER)
+    prompt = forms.IntegerField(required=False, min_value=1, max_value=MAX_INTEGER)
+    mood = forms.ChoiceField(
+        required=False, choices=[("", ""), *((str(value), str(value)) for value in MOOD_LABELS)]
+    )
+    written_on = forms.CharField(required=False)
+
+    def clean_written_on(self) -> str:
+        text = self.cleaned_data["written_on"]
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return ""
+        return text if in_range(day) else ""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # Editing, the key is the entry's id, whatever the page sent.
+        key = cleaned.get("draft_key")
+        if key and not cleaned.get("entry") and not valid_draft_key(key):
+            self.add_error("draft_key", "Not a key the editor makes.")
+        return cleaned
 
 
 class QueryFilterForm(forms.Form):
@@ -250,6 +341,18 @@ class DateRangeForm(QueryFilterForm):
             self.add_error("date_to", "“To” is before “From”: swap the two dates.")
         return cleaned
 
+    def _in_range(self, name: str) -> dt.date | None:
+        day = self.cleaned_data[name]
+        if day is not None and not in_range(day):
+            raise ValidationError(out_of_range_message())
+        return day
+
+    def clean_date_from(self) -> dt.date | None:
+        return self._in_range("date_from")
+
+    def clean_date_to(self) -> dt.date | None:
+        return self._in_range("date_to")
+
 
 class EntryFilterForm(DateRangeForm):
     """The filters of the entry list, read from the query string. Invalid values are
@@ -281,8 +384,10 @@ class EntryFilterForm(DateRangeForm):
         required=False,
         help_text="In a separation on that side, or answering a prompt for it.",
     )
-    tag = forms.CharField(required=False, max_length=TAG_MAX_LENGTH)
-    prompt = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    tag = forms.CharField(required=False, max_length=TAG_KEY_MAX_LENGTH)
+    prompt = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=MAX_INTEGER
+    )
 
     def __init__(self, data=None, *, timeline=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -296,7 +401,7 @@ class EntryFilterForm(DateRangeForm):
             del self.fields["period"]
 
     def clean_tag(self) -> str:
-        names = parse_tags(self.cleaned_data["tag"])
+        names = unique_tags(split_tags(self.cleaned_data["tag"]))
         return names[0] if names else ""
 
     ranked = False
@@ -313,7 +418,7 @@ class EntryFilterForm(DateRangeForm):
         if data.get("mood"):
             entries = entries.filter(mood=data["mood"])
         if data.get("tag"):
-            entries = entries.filter(tags__name=data["tag"])
+            entries = entries.filter(tags__key=tag_key(data["tag"]))
         if data.get("period"):
             entries = entries.filter(
                 self.timeline.date_range(self.timeline.by_slug(data["period"]))
@@ -452,10 +557,17 @@ class TimelineEventForm(FocusFirstErrorMixin, forms.ModelForm):
         if not self.is_bound and self.instance._state.adding:
             self.initial.setdefault("occurred_on", today)
 
+    def clean_note(self) -> str:
+        note = self.cleaned_data["note"]
+        render_checked(note, kept_as="notes")
+        return note
+
     def clean_occurred_on(self):
         day = self.cleaned_data["occurred_on"]
         if day > self.today:
             raise ValidationError("That date is still to come: record events once they happen.")
+        if not in_range(day, self.today):
+            raise ValidationError(out_of_range_message(self.today))
         return day
 
     def clean(self) -> dict:
@@ -475,7 +587,7 @@ class TimelineEventForm(FocusFirstErrorMixin, forms.ModelForm):
         return event
 
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_BYTES = settings.UPLOAD_MAX_BYTES  # a larger upload stops early: config/uploads.py
 
 
 class ExportForm(DateRangeForm):
@@ -530,10 +642,16 @@ class ExportForm(DateRangeForm):
         return f"?{urlencode(params)}" if params else ""
 
 
+TOO_LARGE = (
+    f"That file is larger than {MAX_UPLOAD_BYTES // 2**20} MB, the most Mirror imports at "
+    "once. Export a range of dates (or one period) and import each part."
+)
+
+
 class ImportForm(FocusFirstErrorMixin, forms.Form):
     archive = forms.FileField(
         label="Archive",
-        help_text="The .zip file from Export, up to 50 MB.",
+        help_text=f"The .zip file from Export, up to {MAX_UPLOAD_BYTES // 2**20} MB.",
         widget=forms.FileInput(attrs={"accept": ".zip,application/zip"}),
         error_messages={
             "required": "Choose the .zip file to import.",
@@ -541,11 +659,16 @@ class ImportForm(FocusFirstErrorMixin, forms.Form):
         },
     )
 
+    def __init__(self, *args, upload_stopped: bool = False, **kwargs) -> None:
+        """`upload_stopped`: the upload was stopped part way for its size (config/uploads.py),
+        so the file is missing for that reason."""
+        super().__init__(*args, **kwargs)
+        if upload_stopped:
+            field = self.fields["archive"]
+            field.error_messages = {**field.error_messages, "required": TOO_LARGE}
+
     def clean_archive(self):
         archive = self.cleaned_data["archive"]
         if archive.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"That file is {archive.size / 2**20:,.0f} MB; Mirror imports archives of up "
-                f"to {MAX_UPLOAD_BYTES // 2**20} MB."
-            )
+            raise forms.ValidationError(TOO_LARGE)
         return archive

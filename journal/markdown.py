@@ -6,18 +6,49 @@ call to bleach lives in this module, so the sanitizer can be replaced in one pla
 
 The output is rendered once, when an entry is saved, and stored; `stored_html` is how a
 template receives that stored output as safe markup.
+
+Rendering is bounded, because some texts cost Python-Markdown time that grows with the
+square of their length (each unclosed `[`, `](` or `<` makes it search to the end of the
+text again), and lists nested a few hundred levels deep exhaust Python's stack:
+
+- `_defuse` scans the text once and hides the openers whose searches would cost the most
+  behind stand-in characters, put back in the HTML afterwards: in practice those are
+  openers that nothing closes, so the page shows the same HTML, minus the searching;
+- lists and quotes nest at most `MAX_NESTING` levels deep; deeper markers stay text;
+- every render runs in a helper process with a CPU-time budget (`RENDER_BUDGET`), and a
+  helper still busy at `RENDER_WALL_LIMIT` is killed. A text that needs longer is refused
+  with `MarkdownRefused`, whose message says what to change.
+
+bench/markdown.py measures a corpus of such texts at the length limit.
 """
 
+import atexit
+import hashlib
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import traceback
 import xml.etree.ElementTree as etree
+from collections import Counter, OrderedDict
 from functools import partial
+from multiprocessing.connection import Connection
 
 import bleach
 import markdown
+from bleach import linkifier
 from bleach.linkifier import LinkifyFilter
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
+from markdown.extensions.tables import TableProcessor
 from markdown.treeprocessors import Treeprocessor
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_TAGS = frozenset(
     {
@@ -69,9 +100,59 @@ class _CalmTreeprocessor(Treeprocessor):
         return replacement
 
 
+# How deep the block parser may recurse: a quote or a list on one line opens one level, an
+# indented list two. Deeper markers stay plain text. Honest writing nests a handful of
+# levels; each costs Python-Markdown a few stack frames, and about 500 exhaust them.
+MAX_NESTING = 50
+_NESTING_PROCESSORS = ("indent", "olist", "ulist", "quote")
+
+
+class _TableProcessor(TableProcessor):
+    """The tables extension's processor, whose test reads a block's first two lines before
+    all of them. Its test splits and strips every line of each block it is asked about,
+    and a block of many headings is asked about again after each one: thousands of lines
+    of `#` cost seconds. Two lines decide unless they start a table."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        first_break = block.find("\n")
+        second_break = block.find("\n", first_break + 1) if first_break != -1 else -1
+        if second_break == -1:
+            return super().test(parent, block)
+        # Whenever the whole block passes, its first two lines do (they decide, but for a
+        # table of one column, whose every line needs a `|`).
+        return super().test(parent, block[:second_break]) and super().test(parent, block)
+
+
 class _CalmExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_CalmTreeprocessor(md), "mirror_calm", 0)
+        tables = md.parser.blockprocessors["table"]
+        md.parser.blockprocessors.register(_TableProcessor(md.parser, tables.config), "table", 75)
+        self._limit_nesting(md.parser)
+
+    @staticmethod
+    def _limit_nesting(parser: BlockParser) -> None:
+        """Count how deep the block parser has recursed; past MAX_NESTING the processors
+        that open a nested level decline, and the block becomes a paragraph. (Python-
+        Markdown stops quotes only near the recursion limit, and lists not at all.)"""
+        depth = 0
+        parse_blocks = parser.parseBlocks
+
+        def counted(parent: etree.Element, blocks: list[str]) -> None:
+            nonlocal depth
+            depth += 1
+            try:
+                parse_blocks(parent, blocks)
+            finally:
+                depth -= 1
+
+        def bounded(test):
+            return lambda parent, block: depth <= MAX_NESTING and test(parent, block)
+
+        parser.parseBlocks = counted
+        for name in _NESTING_PROCESSORS:
+            processor = parser.blockprocessors[name]
+            processor.test = bounded(processor.test)
 
 
 def _is_same_site(href: str) -> bool:
@@ -86,6 +167,12 @@ def _set_rel(attrs: dict, new: bool = False) -> dict | None:
     return attrs
 
 
+# bleach's address pattern starts with `\(*`: at every `(` of a long run it takes the rest of
+# the run and gives it back one by one, a search that grows with the run's square. A match
+# that starts inside a run also starts at the run's first `(`, so starting only there finds
+# the same links.
+_URL_RE = re.compile(r"(?<!\()" + linkifier.URL_RE.pattern, linkifier.URL_RE.flags)
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=_allowed_attribute,
@@ -97,6 +184,7 @@ _cleaner = bleach.Cleaner(
             LinkifyFilter,
             callbacks=[_set_rel],
             skip_tags={"pre", "code"},
+            url_re=_URL_RE,
             parse_email=False,
         )
     ],
@@ -117,12 +205,397 @@ def _markdown() -> markdown.Markdown:
     )
 
 
+# Defusing -------------------------------------------------------------------------------
+#
+# For each kind of opener, the characters Python-Markdown scans looking for its closer
+# (plus a fixed cost per opener, its handling in several inline patterns), measured in
+# bench/markdown.py: an unclosed `[` is scanned to the end of its paragraph by each of the
+# link and reference patterns, the `(` after `]` to the end of the paragraph, and a `<`
+# that no `>` follows to the end of the text (the HTML parser retries from each one).
+# Within SCAN_BUDGET (about 0.1 s) nothing is hidden, so honest text is never touched;
+# past it, the costliest openers are hidden until the rest fits.
+SCAN_BUDGET = 300_000
+OPENER_COST = 30
+
+# Private-use characters from the last plane stand in for the hidden openers: no text holds
+# them (a text that does is left as it is) and no Markdown rule reacts to them. They are put
+# back as what the opener would have been: `[` and `(` before sanitizing, `<` (as `&lt;`)
+# after, which spares bleach parsing an entity per hidden `<`.
+_STAND_INS = {"[": "\U0010ff00", "(": "\U0010ff01", "<": "\U0010ff02"}
+_PUT_BACK = str.maketrans({"\U0010ff00": "[", "\U0010ff01": "("})
+_PUT_BACK_AFTER = str.maketrans({"\U0010ff02": "&lt;"})
+_RESERVED = re.compile("[\U0010ff00-\U0010ff0f]")
+# A blank line ends a paragraph: no inline scan crosses it. (A browser sends "\r\n".)
+_BLANK_LINE = r"\n[ \t\r]*(?=\n)"
+_BRACKETS = re.compile(rf"\\.|[\[\]]|{_BLANK_LINE}")
+_PARENS = re.compile(rf"\\.|\]\(|[()]|{_BLANK_LINE}")
+
+
+def _bracket_scans(text: str) -> list[tuple[int, int]]:
+    """(position, characters scanned) of each `[`: up to its `]`, or the paragraph's end."""
+    scans, open_at = [], []
+    for match in _BRACKETS.finditer(text):
+        token, at = match.group(), match.start()
+        if token == "[":
+            open_at.append(at)
+        elif token == "]":
+            if open_at:
+                start = open_at.pop()
+                scans.append((start, at - start))
+        elif token[0] == "\n":
+            scans.extend((start, at - start) for start in open_at)
+            open_at.clear()
+    scans.extend((start, len(text) - start) for start in open_at)
+    return scans
+
+
+def _paren_scans(text: str) -> list[tuple[int, int]]:
+    """(position, characters scanned) of each `(` that follows a `]`, as a link's address:
+    up to the `)` that balances it, or the paragraph's end."""
+    scans, open_at = [], []  # (position, is a link's)
+    for match in _PARENS.finditer(text):
+        token, at = match.group(), match.start()
+        if token == "](":
+            open_at.append((at + 1, True))
+        elif token == "(":
+            open_at.append((at, False))
+        elif token == ")":
+            if open_at:
+                start, is_link = open_at.pop()
+                if is_link:
+                    scans.append((start, at - start))
+        elif token[0] == "\n":
+            scans.extend((start, at - start) for start, is_link in open_at if is_link)
+            open_at.clear()
+    scans.extend((start, len(text) - start) for start, is_link in open_at if is_link)
+    return scans
+
+
+def _angle_scans(text: str) -> list[tuple[int, int]]:
+    """(position, characters scanned) of each `<` after the text's last `>`: nothing can
+    close it, and the HTML parser scans to the end from each one."""
+    last_close = text.rfind(">")
+    return [(at, len(text) - at) for at in _indexes(text, "<", last_close + 1)]
+
+
+def _indexes(text: str, char: str, start: int) -> list[int]:
+    found, at = [], text.find(char, start)
+    while at != -1:
+        found.append(at)
+        at = text.find(char, at + 1)
+    return found
+
+
+def _costliest(scans: list[tuple[int, int]]) -> list[int]:
+    """The positions to hide so that the remaining scans fit in SCAN_BUDGET."""
+    total = sum(length for _, length in scans) + OPENER_COST * len(scans)
+    if total <= SCAN_BUDGET:
+        return []
+    hidden = []
+    for at, length in sorted(scans, key=lambda scan: scan[1], reverse=True):
+        hidden.append(at)
+        total -= length + OPENER_COST
+        if total <= SCAN_BUDGET:
+            break
+    return hidden
+
+
+def _defuse(text: str) -> str:
+    """The text with its costliest unclosable openers replaced by stand-ins (see above).
+    A text that already holds a stand-in character is left as it is."""
+    if _RESERVED.search(text):
+        return text
+    hidden = [
+        *_costliest(_bracket_scans(text)),
+        *_costliest(_paren_scans(text)),
+        *_costliest(_angle_scans(text)),
+    ]
+    if not hidden:
+        return text
+    chars = list(text)
+    for at in hidden:
+        chars[at] = _STAND_INS[chars[at]]
+    return "".join(chars)
+
+
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """This thread's Markdown instance: building one (its extensions and patterns) costs
+    more than converting a page of text, and `reset()` makes it as good as new."""
+    md = getattr(_local, "markdown", None)
+    if md is None:
+        md = _local.markdown = _markdown()
+    return md.reset()
+
+
+def _render_here(text: str) -> str:
+    """Markdown → sanitized HTML in this process, with no time limit."""
+    defused = _defuse(text)
+    try:
+        html = _converter().convert(defused)
+    except BaseException:  # stopped part way (a budget, an error): start the next afresh
+        _local.markdown = None
+        raise
+    if defused is text:
+        return _cleaner.clean(html)
+    return _cleaner.clean(html.translate(_PUT_BACK)).translate(_PUT_BACK_AFTER)
+
+
+# The time budget ------------------------------------------------------------------------
+
+# CPU seconds one render may take; a render that needs more is refused, not finished. An
+# honest 3,000-word entry takes about 0.04 s, and prose dense with links and emphasis at
+# the length limit about 0.75 s (bench/markdown.py).
+RENDER_BUDGET = 1.0
+# A helper still busy this long after being sent a text (stuck in one long regular-
+# expression search, or starved on a busy machine) is killed, and the text refused.
+RENDER_WALL_LIMIT = 3.0
+# How long a new helper may take to start (import Python-Markdown and bleach: about 0.2 s).
+HELPER_START_LIMIT = 10.0
+
+
+class MarkdownRefused(ValueError):
+    """The text cannot be rendered within the budget; the message says what to change."""
+
+
+class _OverBudget(BaseException):
+    """Raised in a helper by its CPU timer. A BaseException, so that no `except Exception`
+    inside Python-Markdown or bleach swallows it."""
+
+
+_armed = False  # in a helper: a render is running and the timer may interrupt it
+
+
+def _on_timer(signum, frame) -> None:
+    if _armed:
+        raise _OverBudget
+
+
+def _render_timed(text: str) -> tuple[str, str]:
+    """In a helper: ("ok", html); ("slow" | "deep", "") when the text cannot be rendered;
+    ("error", traceback) on a bug, which the caller raises again."""
+    global _armed
+    try:
+        _armed = True
+        signal.setitimer(signal.ITIMER_PROF, RENDER_BUDGET)
+        html = _render_here(text)
+        _armed = False
+        return "ok", html
+    except _OverBudget:
+        return "slow", ""
+    except RecursionError:
+        return "deep", ""
+    except Exception:
+        return "error", traceback.format_exc()
+    finally:
+        _armed = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
+
+
+def _serve(receive_fd: int, send_fd: int) -> None:
+    """A helper process: render each text received, until the other end closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
+    signal.signal(signal.SIGPROF, _on_timer)
+    receive = Connection(receive_fd, writable=False)
+    send = Connection(send_fd, readable=False)
+    send.send("ready")
+    while True:
+        try:
+            text = receive.recv()
+            send.send(_render_timed(text))
+        except (EOFError, BrokenPipeError):  # the process that started us is gone
+            return
+
+
+# How a helper starts: this interpreter, with this process's import path and not the
+# current folder's (-P), so that it imports the same journal.markdown and nothing else.
+# (multiprocessing would also run the parent's main script again, guard or not.)
+_HELPER_CODE = (
+    "import sys; sys.path[:] = sys.argv[3:]; from journal.markdown import _serve; "
+    "_serve(int(sys.argv[1]), int(sys.argv[2]))"
+)
+
+
+class _Helper:
+    """One helper process, rendering one text at a time."""
+
+    def __init__(self) -> None:
+        their_receive, our_send = os.pipe()
+        our_receive, their_send = os.pipe()
+        self.send = Connection(our_send, readable=False)
+        self.receive = Connection(our_receive, writable=False)
+        self.used = False
+        command = [sys.executable, "-P", "-c", _HELPER_CODE, str(their_receive), str(their_send)]
+        try:
+            self.process = subprocess.Popen(
+                [*command, *sys.path],
+                stdin=subprocess.DEVNULL,
+                pass_fds=(their_receive, their_send),
+            )
+        except OSError:
+            self.send.close()
+            self.receive.close()
+            raise
+        finally:
+            os.close(their_receive)
+            os.close(their_send)
+        # Wait until it can render, so that a helper that cannot start at all (no usable
+        # interpreter) is told apart from one that a text crashed.
+        try:
+            if self.receive.poll(HELPER_START_LIMIT) and self.receive.recv() == "ready":
+                return
+        except EOFError:
+            pass
+        self.stop()
+        raise OSError("the Markdown helper process did not start")
+
+    def render(self, text: str) -> tuple[str, str]:
+        self.used = True
+        self.send.send(text)
+        if not self.receive.poll(RENDER_WALL_LIMIT):
+            raise TimeoutError
+        return self.receive.recv()
+
+    def stop(self, *, kill: bool = True) -> None:
+        self.send.close()  # the helper reads the end of its input and returns
+        self.receive.close()
+        if kill:
+            self.process.kill()
+        try:
+            self.process.wait(timeout=1)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a helper that ignores EOF
+            self.process.kill()
+            self.process.wait()
+
+
+class _Helpers:
+    """The idle helpers of this process; one is started for each render running at the
+    same time (one per thread that renders), and kept for the next."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: list[_Helper] = []
+        self._pid = os.getpid()
+        self.unavailable = False  # a helper failed to start: this process renders itself
+        atexit.register(self.stop)
+
+    def take(self) -> _Helper:
+        with self._lock:
+            if self._pid != os.getpid():  # a forked child: the parent's helpers are not ours
+                self._idle, self._pid = [], os.getpid()
+            if self._idle:
+                return self._idle.pop()
+        return _Helper()
+
+    def give_back(self, helper: _Helper) -> None:
+        with self._lock:
+            if self._pid == os.getpid():
+                self._idle.append(helper)
+
+    def stop(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+            if self._pid != os.getpid():
+                return
+        for helper in idle:
+            helper.stop(kill=False)
+
+    def render(self, text: str) -> tuple[str, str]:
+        helper = self.take()
+        fresh = not helper.used
+        try:
+            result = helper.render(text)
+        except TimeoutError:
+            helper.stop()
+            return "stuck", ""
+        except (EOFError, OSError):  # the helper died
+            helper.stop()
+            if fresh:
+                return "crashed", ""  # on this text
+            return self.render(text)  # while idle (killed from outside): take another
+        self.give_back(helper)
+        return result
+
+
+_helpers = _Helpers()
+_last = threading.local()  # this thread's last text and its HTML (see render_markdown)
+# Digests (never the text) of texts that overran the CPU budget lately, with the message:
+# sent again (a second click on Preview, a script), such a text is refused at once.
+_refused: OrderedDict[bytes, str] = OrderedDict()
+_REFUSED_KEPT = 256
+_refused_lock = threading.Lock()
+
+
 def render_markdown(text: str) -> str:
-    """Markdown written by a user → sanitized HTML that is safe to show as is."""
+    """Markdown written by a user → sanitized HTML that is safe to show as is.
+
+    Raises MarkdownRefused when the text cannot be rendered within the budget."""
     if not text:
         return ""
-    html = _markdown().convert(text)
-    return _cleaner.clean(html)
+    # A form checks that the text renders, then the model renders it again to store it:
+    # the second call, on the same thread, finds the first one's result.
+    if getattr(_last, "text", None) == text:
+        return _last.html
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    with _refused_lock:
+        message = _refused.get(digest)
+    if message:
+        raise MarkdownRefused(message)
+    try:
+        if _helpers.unavailable:
+            raise OSError("no Markdown helper process")
+        status, html = _helpers.render(text)
+    except OSError:  # no helper process can start here: render in this process, unbounded
+        if not _helpers.unavailable:
+            _helpers.unavailable = True
+            logger.exception("Markdown helper process unavailable; rendering in process")
+        status, html = "ok", _render_here(text)
+    if status == "ok":
+        _last.text, _last.html = text, html
+        return html
+    if status == "error":
+        raise RuntimeError(f"rendering failed in the helper process:\n{html}")
+    message = _refusal(text, status)
+    if status in {"slow", "deep"}:  # the text's own cost, not a busy machine's
+        with _refused_lock:
+            _refused[digest] = message
+            while len(_refused) > _REFUSED_KEPT:
+                _refused.popitem(last=False)
+    raise MarkdownRefused(message)
+
+
+# What a refusal says -----------------------------------------------------------------------
+
+_MARKUP = "[]()<>&*_`|#\\!-=~"
+_NAMES = {"\\": "backslashes", "`": "backticks", "#": "“#” signs", "|": "“|” signs"}
+
+
+def _refusal(text: str, status: str) -> str:
+    """What to tell the writer: the most likely cause, and what to change."""
+    if status == "deep":
+        return (
+            "Mirror cannot show this text: it is nested too deeply (lists or quotes inside "
+            "each other hundreds of times). Remove most of the nesting and try again."
+        )
+    lines = max(len(part.splitlines()) for part in re.split(_BLANK_LINE, text))
+    counts = Counter(char for char in text if char in _MARKUP)
+    char, count = counts.most_common(1)[0] if counts else ("", 0)
+    if lines > 1_000 and lines > count:
+        return (
+            f"Mirror cannot lay out this text in time: one passage has {lines:,} lines with "
+            "no blank line between them. Put blank lines between its paragraphs, or shorten "
+            "it, and try again."
+        )
+    if count:
+        name = _NAMES.get(char, f"“{char}” signs")
+        return (
+            f"Mirror cannot lay out this text in time: it holds {count:,} {name}, and working "
+            "out what each one marks takes too long. Remove most of them, or shorten the "
+            "text, and try again."
+        )
+    return "Mirror cannot lay out this text in time. Shorten it and try again."
 
 
 def stored_html(html: str) -> SafeString:

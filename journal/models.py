@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 
 from .markdown import render_markdown, stored_html
 from .memo import journal_changed
+from .tags import TAG_KEY_MAX_LENGTH, TAG_MAX_LENGTH, tag_key
 
 
 class Kind(models.TextChoices):
@@ -55,6 +56,12 @@ class Feeling(models.TextChoices):
 MOOD_LABELS = {1: "Very low", 2: "Low", 3: "Steady", 4: "Good", 5: "Bright"}
 
 TITLE_MAX_LENGTH = 200
+# The longest body an entry (or a timeline note) may hold: about 15,000 words, far beyond
+# an evening's writing, and small enough that every path in (editor, autosave, import)
+# can check and render it in well under a second.
+BODY_MAX_LENGTH = 100_000
+# Entry and event dates: a keyboard slip (0025, 9999) is refused, not stored.
+EARLIEST_DATE_YEAR = 1900
 # The fields an entry card shows (journal.cards): a list of entries reads nothing else.
 CARD_FIELDS = (
     *("id", "title", "written_on", "created_at", "kind", "mood", "stage", "excerpt"),
@@ -188,23 +195,37 @@ class TagQuerySet(OwnedQuerySet):
 
 
 class Tag(models.Model):
-    """A free word a user files entries under; each user has their own set."""
+    """A free word a user files entries under; each user has their own set. The rule for
+    names is journal.tags: one tag whatever the case it is typed in, shown in the case it
+    was first typed."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags"
     )
-    name = models.CharField(max_length=40)
+    name = models.CharField(max_length=TAG_MAX_LENGTH)
+    # The name case-folded (tags.tag_key), filled in on save: what makes two names one tag,
+    # the same on every database (SQLite's LOWER folds ASCII only).
+    key = models.CharField(max_length=TAG_KEY_MAX_LENGTH, editable=False)
 
     objects = TagQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["key"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "name"], name="tag_unique_per_user"),
+            models.UniqueConstraint(fields=["user", "key"], name="tag_unique_key_per_user"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = tag_key(self.name)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def named(cls, user, name: str) -> "Tag":
+        """A new tag, unsaved (for bulk_create, which does not call save)."""
+        return cls(user=user, name=name, key=tag_key(name))
 
 
 class _PreviousDay(models.Func):
@@ -272,7 +293,7 @@ class Entry(JournalPart):
     prompt = models.ForeignKey(
         Prompt, on_delete=models.SET_NULL, null=True, blank=True, related_name="entries"
     )
-    # The tag names in name order, one per line, kept in step with `tags` (see
+    # The tag names in name order (in any case), one per line, kept in step with `tags` (see
     # _sync_tags_text): full-text search covers them without a join, and a list of entries
     # shows them without reading the tags (`tag_names`).
     tags_text = models.TextField(blank=True, editable=False)
@@ -375,8 +396,17 @@ class EntryRevision(models.Model):
         return revision
 
 
+# The keys the pages make for drafts: a new-entry page's uuid4 hex, or the id of the entry
+# being edited. Autosave refuses any other: a key with a `/` cannot be put in an address.
+# (\A and \Z, not ^ and $: the same anchors in Python, SQLite's REGEXP and PostgreSQL.)
+DRAFT_KEY_PATTERN = r"\A([0-9a-f]{32}|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})\Z"
+
+
 class DraftQuerySet(OwnedQuerySet):
-    pass
+    def linkable(self) -> "DraftQuerySet":
+        """Drafts with a key the pages make. One stored before autosave checked keys is
+        renamed by migration 0011; left out here, it can never make a page fail."""
+        return self.filter(key__regex=DRAFT_KEY_PATTERN)
 
 
 class Draft(models.Model):
@@ -477,7 +507,7 @@ def _sync_tags_text(sender, instance, action: str, reverse: bool, **kwargs) -> N
         return
     entries = [instance] if not reverse else list(instance.entries.all())
     for entry in entries:
-        text = TAGS_SEPARATOR.join(entry.tags.order_by("name").values_list("name", flat=True))
+        text = TAGS_SEPARATOR.join(entry.tags.order_by("key").values_list("name", flat=True))
         Entry.objects.filter(pk=entry.pk).update(tags_text=text)
         entry.tags_text = text
     if entries:

@@ -1,13 +1,17 @@
 """Operations that span several models (see STYLE.md): keyword-only, one transaction each."""
 
 import datetime as dt
+import io
+import struct
+import time
 import uuid
 import zipfile
 import zlib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from .export import (
@@ -26,9 +30,10 @@ from .export import (
     read_text,
     read_words,
 )
-from .forms import MAX_TAGS, TAG_MAX_LENGTH, parse_tags
+from .markdown import MarkdownRefused
 from .memo import journal_changed
 from .models import (
+    BODY_MAX_LENGTH,
     TAGS_SEPARATOR,
     TITLE_MAX_LENGTH,
     Entry,
@@ -38,9 +43,36 @@ from .models import (
     Tag,
     TimelineEvent,
 )
+from .tags import TagProblem, clean_tags, tag_key
 
-MAX_ARCHIVE_FILES = 20_000
-MAX_ARCHIVE_BYTES = 200 * 1024 * 1024  # uncompressed, all files together
+# What an import reads. A ten-year journal (seed_demo: 3,650 entries of 150-740 words and a
+# timeline of 50 events) is a 3 MB zip of 8.9 MB of text, 30 YAML values an entry, files
+# under 5 KB. Rendering every new entry is most of an import's time (some 2.5 s a megabyte
+# of text, bench/import.py), so the text an archive may hold is set by the time a request
+# may take: 12 MB, some 30 s, within MAX_IMPORT_SECONDS below; ten years of 600-word days
+# fit. The limits are checked from the zip's headers before anything is unpacked (the
+# number of files even before zipfile reads the list of them), then on each file as it is
+# unpacked, before the next one.
+MAX_ARCHIVE_FILES = 20_000  # members of any kind, folders included
+MAX_ENTRY_FILES = 10_000
+MAX_ARCHIVE_BYTES = 12 * 1024 * 1024  # unpacked, the entry files and timeline.md together
+# An entry file: a body of BODY_MAX_LENGTH 4-byte characters and the longest front matter.
+MAX_ENTRY_FILE_BYTES = 512 * 1024
+# YAML keys, values and list items of all files together: 40 an entry at MAX_ENTRY_FILES (an
+# export writes about 30). Reading them costs about 4 s a million.
+MAX_ARCHIVE_VALUES = 400_000
+MAX_TIMELINE_BYTES = 4 * 1024 * 1024
+MAX_TIMELINE_EVENTS = 5_000
+# The longest one import may take. Within the limits above a hostile archive is refused in
+# seconds and an honest one imports in under 30 s, but texts that render slowly (each one
+# within journal.markdown's budget) could still add up: the import is refused at this
+# point, naming the file it reached, rather than the worker being killed at
+# GUNICORN_TIMEOUT (60 s) with no word to the user.
+MAX_IMPORT_SECONDS = 45
+TIMELINE = "timeline.md"
+# What rendering a body or a note may refuse (journal.markdown bounds its work); reported as
+# a problem of that file, like any other, and nothing is imported.
+RENDER_REFUSALS: tuple[type[Exception], ...] = (MarkdownRefused,)
 MAX_PROBLEMS_SHOWN = 100
 _ID_BATCH = 500
 _SYMLINK = 0o120000
@@ -85,12 +117,14 @@ def journal_import(*, user, archive_file) -> ImportResult:
     date, kind, who left and note. All or nothing: any problem raises ImportRejected and the
     transaction rolls back.
     """
+    deadline = time.monotonic() + MAX_IMPORT_SECONDS
     files, timeline_text, problems = _read_archive(archive_file)
     parsed: list[_EntryPlan] = []
     seen_ids: dict[uuid.UUID, str] = {}
-    for path, text in files:
+    for file in files:
+        path = file.path
         try:
-            plan = _plan_entry(parse_entry_file(path, text), user=user)
+            plan = _plan_entry(file, user=user)
         except FormatProblem as problem:
             problems.append(f"{path}: {problem}")
             continue
@@ -102,8 +136,10 @@ def journal_import(*, user, archive_file) -> ImportResult:
         parsed.append(plan)
     events: list[EventRecord] = []
     if timeline_text is not None:
-        events, timeline_problems = parse_timeline(timeline_text)
-        problems.extend(timeline_problems)
+        events, timeline_problems = parse_timeline(
+            timeline_text, TIMELINE, max_events=MAX_TIMELINE_EVENTS
+        )
+        problems.extend(timeline_problems or _event_problems(events))
     if problems:
         raise ImportRejected(problems)
 
@@ -117,8 +153,8 @@ def journal_import(*, user, archive_file) -> ImportResult:
     if problems:
         raise ImportRejected(problems)
 
-    result = _write_entries(user, parsed)
-    events_created, events_unchanged = _restore_events(user, events)
+    result = _write_entries(user, parsed, deadline=deadline)
+    events_created, events_unchanged = _restore_events(user, events, deadline=deadline)
     journal_changed(user.pk)  # bulk writes send no signals
     return ImportResult(
         created=result["created"],
@@ -143,10 +179,19 @@ def _unsafe_name(name: str) -> bool:
     )
 
 
-def _read_archive(archive_file) -> tuple[list[tuple[str, str]], str | None, list[str]]:
-    """The entry files and timeline.md of a zip as text, and the files that are not text.
-    A hostile archive is refused here, before anything is read from it."""
+def _read_archive(archive_file) -> tuple[list[EntryFile], str | None, list[str]]:
+    """The entry files of a zip (parsed), its timeline.md as text, and the problems of the
+    files that could not be read. A hostile archive is refused from its headers, before
+    anything is unpacked, or while a file is unpacked, as soon as it passes a limit."""
     try:
+        listed = _listed_files(archive_file)
+        if listed > MAX_ARCHIVE_FILES:
+            raise ImportRejected(
+                [
+                    f"The archive holds more than {MAX_ARCHIVE_FILES:,} files; Mirror imports "
+                    f"at most {MAX_ARCHIVE_FILES:,}."
+                ]
+            )
         archive = zipfile.ZipFile(archive_file)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise ImportRejected(
@@ -154,13 +199,6 @@ def _read_archive(archive_file) -> tuple[list[tuple[str, str]], str | None, list
         ) from None
     with archive:
         infos = archive.infolist()
-        if len(infos) > MAX_ARCHIVE_FILES:
-            raise ImportRejected(
-                [
-                    f"The archive holds {len(infos):,} files; Mirror imports at most "
-                    f"{MAX_ARCHIVE_FILES:,}."
-                ]
-            )
         problems = []
         for info in infos:
             if _unsafe_name(info.filename):
@@ -176,15 +214,37 @@ def _read_archive(archive_file) -> tuple[list[tuple[str, str]], str | None, list
             problems.append("The archive holds two files with the same name.")
         if problems:
             raise ImportRejected(problems)
-        declared = sum(info.file_size for info in infos)
-        if declared > MAX_ARCHIVE_BYTES:
-            raise ImportRejected(
-                [
-                    f"The archive unpacks to {declared / 2**20:,.0f} MB; Mirror imports at most "
-                    f"{MAX_ARCHIVE_BYTES / 2**20:,.0f} MB."
-                ]
-            )
-        return _read_members(archive, [info for info in infos if _worth_reading(info)])
+        members = _members([info for info in infos if _worth_reading(info)])
+        _check_members(members)
+        return _read_members(archive, members)
+
+
+def _listed_files(archive_file) -> int:
+    """How many files the zip's central directory (its list of files) holds, counted up to
+    MAX_ARCHIVE_FILES + 1 before ZipFile reads it: ZipFile makes an object of every record
+    first, and a 50 MB upload of 47-byte records lists a million files (7 s and 500 MB).
+    The records are found with zipfile's own _EndRecData, so they are the bytes ZipFile
+    reads next; 0 when there is no list, which ZipFile then reports."""
+    end = zipfile._EndRecData(archive_file)
+    if not end:
+        return 0
+    size = end[zipfile._ECD_SIZE]
+    start = end[zipfile._ECD_LOCATION] - size
+    if end[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:
+        start -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator
+    if start < 0:
+        return 0
+    archive_file.seek(start)
+    count = read = 0
+    while read < size and count <= MAX_ARCHIVE_FILES:
+        record = archive_file.read(zipfile.sizeCentralDir)
+        if len(record) < zipfile.sizeCentralDir or record[:4] != zipfile.stringCentralDir:
+            break  # a damaged list: ZipFile refuses it
+        name_extra_comment = sum(struct.unpack_from("<3H", record, 28))
+        archive_file.seek(name_extra_comment, io.SEEK_CUR)
+        read += zipfile.sizeCentralDir + name_extra_comment
+        count += 1
+    return count
 
 
 def _worth_reading(info: zipfile.ZipInfo) -> bool:
@@ -204,24 +264,82 @@ def _top_folder(infos: list[zipfile.ZipInfo]) -> str:
     return ""
 
 
-def _read_members(
-    archive: zipfile.ZipFile, infos
-) -> tuple[list[tuple[str, str]], str | None, list[str]]:
+def _members(infos: list[zipfile.ZipInfo]) -> list[tuple[str, zipfile.ZipInfo]]:
+    """The entry files and timeline.md, by their path inside the export, in path order.
+    README.md, and anything else a person put beside the entries, is left out."""
     prefix = _top_folder(infos)
-    budget = MAX_ARCHIVE_BYTES
-    files: list[tuple[str, str]] = []
-    timeline_text = None
-    problems = []
+    members = []
     for info in infos:
         path = info.filename.removeprefix(prefix)
-        is_entry = path.startswith("entries/") and path.lower().endswith(".md")
-        if not is_entry and path != "timeline.md":
-            continue  # README.md, or anything else a person put beside the entries
+        if _is_entry(path) or path == TIMELINE:
+            members.append((path, info))
+    return sorted(members, key=lambda member: member[0])
+
+
+def _is_entry(path: str) -> bool:
+    return path.startswith("entries/") and path.lower().endswith(".md")
+
+
+def _check_members(members: list[tuple[str, zipfile.ZipInfo]]) -> None:
+    """The limits the archive's own headers show, before a byte of any file is unpacked.
+    Only the files an import reads count: pictures or notes beside them are never unpacked."""
+    entries = sum(1 for path, _ in members if _is_entry(path))
+    if entries > MAX_ENTRY_FILES:
+        raise ImportRejected(
+            [
+                f"The archive holds {entries:,} entry files; Mirror imports up to "
+                f"{MAX_ENTRY_FILES:,} entries at a time. Export a range of dates (or one "
+                "period), or split the archive, and import each part."
+            ]
+        )
+    problems = []
+    for path, info in members:
+        limit = MAX_ENTRY_FILE_BYTES if _is_entry(path) else MAX_TIMELINE_BYTES
+        if info.file_size > limit:
+            problems.append(f"{path}: the file is {_size(info.file_size)}; {_too_large(path)}")
+    if problems:
+        raise ImportRejected(problems)
+    declared = sum(info.file_size for _, info in members)
+    if declared > MAX_ARCHIVE_BYTES:
+        raise ImportRejected(
+            [
+                f"The archive unpacks to {_size(declared)}; Mirror imports at most "
+                f"{_size(MAX_ARCHIVE_BYTES)}."
+            ]
+        )
+
+
+def _too_large(path: str) -> str:
+    if _is_entry(path):
+        return (
+            f"Mirror reads entry files up to {_size(MAX_ENTRY_FILE_BYTES)} (an entry keeps up "
+            f"to {BODY_MAX_LENGTH:,} characters)"
+        )
+    return f"Mirror reads a timeline of up to {_size(MAX_TIMELINE_BYTES)}"
+
+
+def _size(size: int) -> str:
+    if size < 2**20:
+        return f"{size / 2**10:,.0f} KB"
+    return f"{size / 2**20:,.1f} MB".replace(".0 MB", " MB")
+
+
+def _read_members(
+    archive: zipfile.ZipFile, members: list[tuple[str, zipfile.ZipInfo]]
+) -> tuple[list[EntryFile], str | None, list[str]]:
+    """Each file unpacked, checked and parsed before the next is read, so a file that breaks
+    a limit costs no more than the limit, and only what was parsed is kept."""
+    budget = MAX_ARCHIVE_BYTES
+    values_budget = MAX_ARCHIVE_VALUES
+    files: list[EntryFile] = []
+    timeline_text = None
+    problems = []
+    for path, info in members:
         # The header's size is a claim: read no more than it (and the budget) allows.
         limit = min(info.file_size, budget)
         try:
             with archive.open(info) as member:
-                data = member.read(limit + 1)
+                data = member.read(limit + 1)  # zipfile inflates no more than it is asked for
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError):
             raise ImportRejected(
                 [
@@ -239,13 +357,28 @@ def _read_members(
         except UnicodeDecodeError:
             problems.append(f"{path}: the file is not UTF-8 text; save it as UTF-8 and try again")
             continue
+        del data
         if "\x00" in text:
             problems.append(f"{path}: the file holds a NUL character, which text cannot hold")
             continue
-        if is_entry:
-            files.append((path, text))
-        else:
+        if not _is_entry(path):
             timeline_text = text
+            continue
+        try:
+            file = parse_entry_file(path, text)
+        except FormatProblem as problem:
+            problems.append(f"{path}: {problem}")
+            continue
+        values_budget -= file.values_read
+        if values_budget < 0:
+            raise ImportRejected(
+                [
+                    f"{path}: with this file, the front matter of the archive holds more than "
+                    f"{MAX_ARCHIVE_VALUES:,} keys, values and list items; Mirror imports up to "
+                    f"{MAX_ARCHIVE_VALUES:,} at a time. Split the archive and import each part."
+                ]
+            )
+        files.append(file)
     if not files and timeline_text is None and not problems:
         raise ImportRejected(
             [
@@ -253,8 +386,16 @@ def _read_members(
                 "by Mirror's export?"
             ]
         )
-    files.sort()
     return files, timeline_text, problems
+
+
+def _event_problems(events: list[EventRecord]) -> list[str]:
+    return [
+        f"{TIMELINE}: the note of the {event.kind} on {event.occurred_on} is "
+        f"{len(event.note):,} characters; Mirror keeps notes up to {BODY_MAX_LENGTH:,} characters"
+        for event in events
+        if len(event.note) > BODY_MAX_LENGTH
+    ]
 
 
 # Entries ----------------------------------------------------------------------------------
@@ -281,7 +422,10 @@ def _plan_entry(file: EntryFile, *, user) -> _EntryPlan:
     if "title" in raw:
         title = read_text(raw["title"], "title")
         if len(title) > TITLE_MAX_LENGTH:
-            raise FormatProblem(f"the title is longer than {TITLE_MAX_LENGTH} characters")
+            raise FormatProblem(
+                f"the title is {len(title):,} characters; Mirror keeps titles up to "
+                f"{TITLE_MAX_LENGTH} characters"
+            )
         values["title"] = title
     if "kind" in raw:
         values["kind"] = read_choice(raw["kind"], "kind", Kind) or Kind.REFLECTION
@@ -295,14 +439,10 @@ def _plan_entry(file: EntryFile, *, user) -> _EntryPlan:
         values["prompt_text"] = read_text(raw["prompt"], "prompt").strip()
     tags = None
     if "tags" in raw:
-        tags = parse_tags(",".join(read_words(raw["tags"], "tags")))
-        if len(tags) > MAX_TAGS:
-            raise FormatProblem(f"it has {len(tags)} tags; an entry holds at most {MAX_TAGS}")
-        for name in tags:
-            if len(name) > TAG_MAX_LENGTH:
-                raise FormatProblem(
-                    f"the tag “{name[:20]}…” is longer than {TAG_MAX_LENGTH} characters"
-                )
+        try:  # the editor's rule: an imported entry can always be saved again
+            tags = clean_tags(read_words(raw["tags"], "tags"))
+        except TagProblem as problem:
+            raise FormatProblem(str(problem)) from None
     if not file.body.strip():
         raise FormatProblem("there is no text after the front matter")
     return _EntryPlan(
@@ -376,12 +516,18 @@ def _prompts(user) -> dict[str, Prompt]:
 
 
 def _tags(user, plans: list[_EntryPlan]) -> dict[str, Tag]:
-    names = {name for plan in plans if plan.tags for name in plan.tags}
-    existing = {tag.name: tag for tag in Tag.objects.for_user(user).filter(name__in=names)}
-    missing = [Tag(user=user, name=name) for name in names if name not in existing]
+    """The user's tags the plans name, by key: existing ones matched in any case (and kept
+    in their own case), the rest created as the first file spells them."""
+    keys: dict[str, str] = {}
+    for plan in plans:
+        for name in plan.tags or []:
+            keys.setdefault(tag_key(name), name)
+    mine = Tag.objects.for_user(user)
+    existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
+    missing = [Tag.named(user, name) for key, name in keys.items() if key not in existing]
     if missing:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {tag.name: tag for tag in Tag.objects.for_user(user).filter(name__in=names)}
+        existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
     return existing
 
 
@@ -392,34 +538,47 @@ def _changes(entry: Entry, plan: _EntryPlan) -> dict:
     return changes
 
 
-def _write_entries(user, plans: list[_EntryPlan]) -> dict[str, int]:
+def _in_time(deadline: float, path: str) -> None:
+    """Refuse the import once it has run MAX_IMPORT_SECONDS, naming the file it reached."""
+    if time.monotonic() > deadline:
+        raise ImportRejected(
+            [
+                f"{path}: the import stopped here, after {MAX_IMPORT_SECONDS} s, the longest "
+                "Mirror spends on one. Import the archive in parts: export a range of dates "
+                "(or one period) at a time."
+            ]
+        )
+
+
+def _write_entries(user, plans: list[_EntryPlan], *, deadline: float) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     prompts = _prompts(user) if any("prompt_text" in p.values for p in plans) else {}
     tags = _tags(user, plans)
     links = []
+    new: list[tuple[_EntryPlan, Entry]] = []
+    problems: list[str] = []
     for plan in plans:
         entry = plan.entry
         if entry is None:
             entry = Entry(id=plan.id or uuid.uuid4(), user=user, body=plan.body, **plan.values)
             entry.prompt = prompts.get(entry.prompt_text or None)
             # Its tags are linked in bulk below, without the signal that fills tags_text.
-            entry.tags_text = TAGS_SEPARATOR.join(sorted(plan.tags or []))
-            entry.save(force_insert=True)
-            moments = {"created_at": plan.created, "updated_at": plan.updated or plan.created}
-            moments = {name: value for name, value in moments.items() if value is not None}
-            if moments:  # keep when it was written, not when it was imported
-                Entry.objects.filter(pk=entry.pk).update(**moments)
-            links.extend(
-                Entry.tags.through(entry_id=entry.pk, tag_id=tags[name].pk)
-                for name in plan.tags or []
+            linked = sorted(
+                (tags[tag_key(name)] for name in plan.tags or []), key=lambda tag: tag.key
             )
+            entry.tags_text = TAGS_SEPARATOR.join(tag.name for tag in linked)
+            new.append((plan, entry))
+            links.extend(Entry.tags.through(entry_id=entry.pk, tag_id=tag.pk) for tag in linked)
             counts["created"] += 1
+            if len(new) == _ID_BATCH:
+                _insert_entries(new, problems, deadline=deadline)
+                new = []
             continue
         changes = _changes(entry, plan)
         if "prompt_text" in changes:
             changes["prompt"] = prompts.get(changes["prompt_text"] or None)
-        tags_changed = plan.tags is not None and set(plan.tags) != {
-            tag.name for tag in entry.tags.all()
+        tags_changed = plan.tags is not None and {tag_key(name) for name in plan.tags} != {
+            tag.key for tag in entry.tags.all()
         }
         if not changes and not tags_changed:
             counts["unchanged"] += 1
@@ -427,20 +586,81 @@ def _write_entries(user, plans: list[_EntryPlan]) -> dict[str, int]:
         for name, value in changes.items():
             setattr(entry, name, value)
         if changes:
-            entry.save()
+            _in_time(deadline, plan.path)
+            try:
+                entry.save()  # renders the body before it writes
+            except RENDER_REFUSALS as refused:
+                problems.append(f"{plan.path}: {refused}")
+                continue
         if tags_changed:
-            entry.tags.set([tags[name] for name in plan.tags])
+            entry.tags.set([tags[tag_key(name)] for name in plan.tags])
             if not changes:
                 entry.save(update_fields=["updated_at"])
         counts["updated"] += 1
+    _insert_entries(new, problems, deadline=deadline)
+    if problems:
+        raise ImportRejected(problems)  # the transaction takes back what was written
     Entry.tags.through.objects.bulk_create(links, batch_size=_ID_BATCH)
     return counts
+
+
+def _insert_entries(
+    batch: list[tuple[_EntryPlan, Entry]], problems: list[str], *, deadline: float
+) -> None:
+    """Render new entries, then insert them in one statement: a save() each would cost two
+    more queries an entry (its own and the journal's version). Once a file is refused,
+    nothing more is written, but every file is still rendered, so all problems are listed."""
+    # Rendering is most of an import's work, and it happens in Markdown helper processes
+    # (journal.markdown): two threads keep two of them busy. Each entry's prompt text is
+    # already set, so rendering reads nothing from the database.
+    with ThreadPoolExecutor(max_workers=RENDER_THREADS) as pool:
+        for (plan, _), refused in zip(batch, pool.map(_render, [e for _, e in batch]), strict=True):
+            _in_time(deadline, plan.path)
+            if refused is not None:
+                problems.append(f"{plan.path}: {refused}")
+    if problems or not batch:
+        return
+    Entry.objects.bulk_create([entry for _, entry in batch])
+    # The insert stamps the time of the import; keep when each was written instead (one
+    # statement run for every entry: bulk_update builds a CASE of thousands of branches).
+    dated = [
+        (
+            _db_moment(plan.created or entry.created_at),
+            _db_moment(plan.updated or plan.created),
+            Entry._meta.pk.get_db_prep_value(entry.pk, connection),
+        )
+        for plan, entry in batch
+        if plan.created or plan.updated
+    ]
+    if dated:
+        table, quote = Entry._meta.db_table, connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(table)} SET {quote('created_at')} = %s, "
+                f"{quote('updated_at')} = %s WHERE {quote('id')} = %s",
+                dated,
+            )
+
+
+RENDER_THREADS = 2
+
+
+def _render(entry: Entry) -> Exception | None:
+    try:
+        entry.render()
+    except RENDER_REFUSALS as refused:
+        return refused
+    return None
+
+
+def _db_moment(moment: dt.datetime):
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 # Timeline ---------------------------------------------------------------------------------
 
 
-def _restore_events(user, records: list[EventRecord]) -> tuple[int, int]:
+def _restore_events(user, records: list[EventRecord], *, deadline: float) -> tuple[int, int]:
     """Add the archive's events that the timeline does not have yet. Counted as a multiset,
     so two urges on one day stay two, and importing twice adds nothing."""
 
@@ -454,18 +674,28 @@ def _restore_events(user, records: list[EventRecord]) -> tuple[int, int]:
         )
     )
     created = unchanged = 0
+    problems = []
     for record in records:
         record_key = key(record.kind, record.occurred_on, record.initiator, record.note)
         if have[record_key] > 0:
             have[record_key] -= 1
             unchanged += 1
             continue
-        TimelineEvent.objects.create(
-            user=user,
-            kind=record.kind,
-            occurred_on=record.occurred_on,
-            initiator=record.initiator,
-            note=record.note,
-        )
+        _in_time(deadline, TIMELINE)
+        try:
+            TimelineEvent.objects.create(
+                user=user,
+                kind=record.kind,
+                occurred_on=record.occurred_on,
+                initiator=record.initiator,
+                note=record.note,
+            )
+        except RENDER_REFUSALS as refused:
+            problems.append(
+                f"{TIMELINE}: the note of the {record.kind} on {record.occurred_on}: {refused}"
+            )
+            continue
         created += 1
+    if problems:
+        raise ImportRejected(problems)
     return created, unchanged

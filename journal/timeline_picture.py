@@ -218,7 +218,7 @@ class TimelinePicture:
                 f'text-anchor="{escape(tick.anchor)}">{escape(tick.label)}</text>'
             )
         parts.append(
-            f'</g><line class="tl-today" x1="{self.today_x}" x2="{self.today_x}" '
+            f'</g><line class="tl-today" data-today="true" x1="{self.today_x}" x2="{self.today_x}" '
             f'y1="{self.mood_top - 8}" y2="{tick_bottom}"/><g class="tl-markers">'
         )
         parts.extend(

@@ -83,6 +83,7 @@ def discover_routes(resolver: URLResolver | None = None, prefix: str = "", names
 PUBLIC = {
     "home": "signed out, what the app is; signed in, bob's own today page (checked below)",
     "healthz": "the load balancer's probe, no session",
+    "readyz": "the load balancer's readiness probe, no session",
     # allauth's pages for someone not signed in yet, or half-way through signing in:
     "account_login": "",
     "account_logout": "signing out is allowed to anyone, and harmless",

@@ -118,6 +118,7 @@ def test_cookies_are_httponly_and_samesite(client, alice):
 
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x7Qv2-production-like-secret-key-for-the-check-only-9f3kL0p2ZrT8mN4b",
+    "DJANGO_MFA_KEY": "Lq8w3-production-like-two-factor-key-for-the-check-only-Zt5pX1",
     "DJANGO_ALLOWED_HOSTS": "journal.example.org",
     "DJANGO_SECURE": "1",
     "ACCOUNT_EMAIL_VERIFICATION": "mandatory",

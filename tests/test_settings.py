@@ -8,6 +8,12 @@ import pytest
 from django.conf import settings
 
 ROOT = settings.BASE_DIR
+# What production needs to start at all: the keys, and mail (to the console, for tests only).
+KEYS = {
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_MFA_KEY": "m" * 50,
+    "DJANGO_EMAIL_BACKEND": "console",
+}
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
@@ -33,7 +39,7 @@ def test_production_without_secret_key_stops_with_a_clear_message():
 
 
 def test_bad_database_url_stops_with_a_clear_message():
-    result = load_settings(DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="nonsense://what")
+    result = load_settings(**KEYS, DATABASE_URL="nonsense://what")
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
 
@@ -42,16 +48,14 @@ def test_bad_database_url_stops_with_a_clear_message():
     ("name", "value"), [("DJANGO_DEBUG", "maybe"), ("DJANGO_HSTS_SECONDS", "lots")]
 )
 def test_bad_values_stop_with_a_clear_message(name, value):
-    result = load_settings(DJANGO_SECRET_KEY="x" * 50, **{name: value})
+    result = load_settings(**KEYS, **{name: value})
     assert result.returncode != 0
     assert name in result.stderr
 
 
 def test_sqlite_by_default_and_postgresql_from_database_url():
-    assert "sqlite3" in load_settings(DJANGO_SECRET_KEY="x" * 50).stdout
-    pg = load_settings(
-        DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@db.example:5432/mirror"
-    )
+    assert "sqlite3" in load_settings(**KEYS).stdout
+    pg = load_settings(**KEYS, DATABASE_URL="postgres://u@db.example:5432/mirror")
     assert "postgresql" in pg.stdout
 
 
@@ -59,7 +63,7 @@ def test_debug_is_off_unless_asked_for():
     result = subprocess.run(
         [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
         cwd=ROOT,
-        env={"DJANGO_SECRET_KEY": "x" * 50, "PATH": os.environ["PATH"]},
+        env={**KEYS, "PATH": os.environ["PATH"]},
         capture_output=True,
         text=True,
         timeout=60,

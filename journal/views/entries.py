@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..forms import EntryFilterForm, EntryForm, draft_initial
+from ..forms import EntryFilterForm, EntryForm, draft_initial, parse_id
 from ..memo import remember
 from ..models import CARD_FIELDS, Draft, Entry, EntryRevision, Prompt, Tag
 from ..search import add_snippets
@@ -100,12 +100,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 
 def tag_cloud(user) -> list[tuple[str, int]]:
-    """(name, entries) of each tag in use, by name."""
+    """(name, entries) of each tag in use, by name in any case."""
     return list(
         Tag.objects.for_user(user)
         .annotate(uses=Count("entries"))
         .filter(uses__gt=0)
-        .order_by("name")
+        .order_by("key")
         .values_list("name", "uses")
     )
 
@@ -129,14 +129,14 @@ def _form_page(request: HttpRequest, form: EntryForm, **context) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest) -> HttpResponse:
-    drafts = Draft.objects.for_user(request.user).filter(entry__isnull=True)
+    drafts = Draft.objects.for_user(request.user).linkable().filter(entry__isnull=True)
     initial = {}
     if request.method == "GET" and request.GET.get("draft"):
         draft = drafts.filter(key=request.GET["draft"]).first()
         if draft:
             initial = draft_initial(draft)
-    elif request.method == "GET" and request.GET.get("prompt", "").isdigit():
-        prompt = Prompt.objects.for_user(request.user).filter(pk=request.GET["prompt"]).first()
+    elif request.method == "GET" and (prompt_id := parse_id(request.GET.get("prompt"))):
+        prompt = Prompt.objects.for_user(request.user).filter(pk=prompt_id).first()
         if prompt:
             initial = {"prompt": prompt.pk, "stage": prompt.stage}
             if prompt.kind:  # a prompt for an unsent letter, a dream or a sign
@@ -190,7 +190,7 @@ def entry_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
     entry = entry_for_user_or_404(request.user, pk)
-    draft = Draft.objects.for_user(request.user).filter(entry=entry).first()
+    draft = Draft.objects.for_user(request.user).linkable().filter(entry=entry).first()
     initial = {}
     if request.method == "GET" and draft and request.GET.get("draft"):
         initial = {**draft_initial(draft), "version": draft.base_version or entry.version}
@@ -230,6 +230,6 @@ def entry_delete(request: HttpRequest, pk: UUID) -> HttpResponse:
     entry = entry_for_user_or_404(request.user, pk)
     if request.method == "POST":
         entry.delete()
-        messages.success(request, f"“{entry.display_title}” is deleted.")
+        messages.success(request, "The entry is deleted.")
         return redirect("journal:entry-list")
     return render(request, "journal/entry_confirm_delete.html", {"entry": entry})

@@ -11,6 +11,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.uploads import upload_stopped
+
 from ..export import (
     entry_file,
     entry_filename,
@@ -19,9 +21,17 @@ from ..export import (
     stream_markdown,
     stream_zip,
 )
-from ..forms import ExportForm, ImportForm
-from ..models import Entry
-from ..services import MAX_PROBLEMS_SHOWN, ImportRejected, journal_import
+from ..forms import MAX_UPLOAD_BYTES, ExportForm, ImportForm
+from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Entry
+from ..services import (
+    MAX_ARCHIVE_BYTES,
+    MAX_ENTRY_FILE_BYTES,
+    MAX_ENTRY_FILES,
+    MAX_PROBLEMS_SHOWN,
+    MAX_TIMELINE_EVENTS,
+    ImportRejected,
+    journal_import,
+)
 from ..timeline import timeline_for
 
 FORMATS = {"md": "journal:export-md", "zip": "journal:export-zip", "print": "journal:export-print"}
@@ -117,11 +127,26 @@ def entry_markdown(request: HttpRequest, pk: UUID) -> HttpResponse:
     return response
 
 
+# What one import takes, as the import page states it.
+IMPORT_LIMITS = {
+    "upload_mb": MAX_UPLOAD_BYTES // 2**20,
+    "entries": MAX_ENTRY_FILES,
+    "text_mb": MAX_ARCHIVE_BYTES // 2**20,
+    "entry_file_kb": MAX_ENTRY_FILE_BYTES // 1024,
+    "title": TITLE_MAX_LENGTH,
+    "body": BODY_MAX_LENGTH,
+    "events": MAX_TIMELINE_EVENTS,
+}
+
+
 @sensitive_post_parameters()  # diary text never reaches error reports
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_archive(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, upload_stopped=upload_stopped(request))
+    else:
+        form = ImportForm()
     if form.is_bound and form.is_valid():
         try:
             result = journal_import(user=request.user, archive_file=form.cleaned_data["archive"])
@@ -137,4 +162,4 @@ def import_archive(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, result.summary())
             return redirect("journal:import")
-    return render(request, "journal/import.html", {"form": form})
+    return render(request, "journal/import.html", {"form": form, "limits": IMPORT_LIMITS})

@@ -1,8 +1,12 @@
-"""The home page (signed out: what Mirror is; signed in: today) and the health check."""
+"""The home page (signed out: what Mirror is; signed in: today), and the probes of a load
+balancer: liveness (/healthz) and readiness (/readyz)."""
 
+import logging
 from typing import NamedTuple
 from uuid import UUID
 
+from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -13,11 +17,44 @@ from ..models import Entry
 from ..prompts import MAX_PRESSES, Situation, situation_for, todays_prompt
 from ..timeline import timeline_for
 
+logger = logging.getLogger("mirror.readyz")
+
 
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
+    """The process answers: no database, no cache, so a restart is never caused by either."""
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _cache_answers() -> None:
+    # Redis, or the database's cache table (whose absence breaks every login's rate limit).
+    cache.get("readyz")
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Whether this app server can serve requests: the database and the shared cache answer.
+    503 names what does not, and nothing more (no host, no error text)."""
+    failing = []
+    for name, check in (("database", _database_answers), ("cache", _cache_answers)):
+        # Whatever goes wrong (refused, timed out, a missing table), the answer is "not ready".
+        try:
+            check()
+        except Exception as error:
+            failing.append(name)
+            logger.warning("readyz: the %s does not answer (%s)", name, type(error).__name__)
+    if failing:
+        return HttpResponse(
+            f"not ready: {', '.join(failing)}\n", content_type="text/plain", status=503
+        )
+    return HttpResponse("ready\n", content_type="text/plain")
 
 
 def current_situation(request: HttpRequest) -> Situation:

@@ -46,7 +46,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
             ("calendar-heatmap", year, shade, today),
             lambda: build_heatmap(data, today=today, shade=shade),
         ),
-        "mood_picture": remember(user, ("calendar-mood", year), lambda: build_mood_picture(data)),
+        "mood_picture": remember(
+            user,
+            ("calendar-mood", year, today.month if year == today.year else None),
+            lambda: build_mood_picture(data, today=today),
+        ),
         # The table stops at this month: later months have nothing to say yet.
         "months": [m for m in data.months if year < today.year or m.number <= today.month],
         "previous_url": _query(year - 1, shade) if year > earliest else "",

@@ -122,7 +122,7 @@ _EVENT_ITEM = """<li>
         <a class="danger-link" href="{delete}">Delete<span class="visually-hidden">{name}</span></a>
       </p>
     </li>"""
-_EVENT_NOTE = '\n        <div class="event-note prose">{}</div>'
+_EVENT_NOTE = '\n        <div class="event-note prose" dir="auto">{}</div>'
 _BETWEEN = "\n    "  # between two items, to indent them as the template does
 _URL_PK = 2_147_483_647  # stands for an event's id while its URLs are reversed once
 

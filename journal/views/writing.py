@@ -5,6 +5,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
-from ..markdown import render_markdown
+from ..forms import DRAFT_FIELDS, DraftForm, render_checked
+from ..markdown import MarkdownRefused
 from ..models import TITLE_MAX_LENGTH, Draft, Entry, EntryRevision
 from .entries import entry_for_user_or_404
 
 MAX_DRAFT_LENGTH = 1_000_000  # a very long entry, far beyond any evening's writing
-DRAFT_FIELDS = ("written_on", "kind", "mood", "feelings", "stage", "tags", "prompt", "version")
 
 
 def _signed_out() -> JsonResponse:
@@ -34,23 +35,22 @@ def autosave(request: HttpRequest) -> JsonResponse:
     """Store the text being written as the user's draft for this page. Idempotent."""
     if not request.user.is_authenticated:
         return _signed_out()
-    key = request.POST.get("draft_key", "")[:64]
     body = request.POST.get("body", "")
-    if not key or len(body) > MAX_DRAFT_LENGTH:
+    form = DraftForm(request.POST)
+    if len(body) > MAX_DRAFT_LENGTH or not form.is_valid():
         return JsonResponse({"error": "invalid"}, status=400)
-    entry = None
-    if request.POST.get("entry"):
-        try:
-            entry = entry_for_user_or_404(request.user, UUID(request.POST["entry"]))
-        except ValueError:
-            return JsonResponse({"error": "invalid"}, status=400)
+    checked = form.cleaned_data
+    entry, key = None, checked["draft_key"]
+    if checked["entry"]:
+        entry = entry_for_user_or_404(request.user, checked["entry"])
         key = str(entry.pk)
     fields = {
         name: request.POST.getlist(name) if name == "feelings" else request.POST.get(name, "")
         for name in DRAFT_FIELDS
         if name in request.POST
     }
-    version = fields.get("version")
+    if "written_on" in fields:
+        fields["written_on"] = checked["written_on"]
     draft, _ = Draft.objects.update_or_create(
         user=request.user,
         key=key,
@@ -59,7 +59,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
             "title": request.POST.get("title", "")[: TITLE_MAX_LENGTH * 2],
             "body": body,
             "fields": fields,
-            "base_version": int(version) if str(version).isdigit() else None,
+            "base_version": checked["version"],
         },
     )
     return JsonResponse({"saved_at": draft.updated_at.isoformat(), "key": draft.key})
@@ -84,10 +84,12 @@ def preview(request: HttpRequest) -> JsonResponse:
     """The body rendered exactly as saving would render it."""
     if not request.user.is_authenticated:
         return _signed_out()
-    body = request.POST.get("body", "")
-    if len(body) > MAX_DRAFT_LENGTH:
-        return JsonResponse({"error": "too-long"}, status=400)
-    return JsonResponse({"html": render_markdown(body)})
+    try:
+        html = render_checked(request.POST.get("body", ""))
+    except ValidationError as problem:
+        # Too long, or refused by journal.markdown: the page shows the message instead.
+        return JsonResponse({"error": "refused", "message": problem.messages[0]}, status=400)
+    return JsonResponse({"html": html})
 
 
 @login_required
@@ -105,13 +107,20 @@ def entry_history(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def revision_restore(request: HttpRequest, pk: UUID, version: int) -> HttpResponse:
     """Bring back an earlier version; the words it replaces become a version themselves."""
-    with transaction.atomic():
-        entry = get_object_or_404(Entry.objects.for_user(request.user).select_for_update(), pk=pk)
-        revision = get_object_or_404(entry.revisions, version=version)
-        EntryRevision.keep(entry)
-        entry.title, entry.body = revision.title, revision.body
-        entry.version += 1
-        entry.save()
+    try:
+        with transaction.atomic():
+            entry = get_object_or_404(
+                Entry.objects.for_user(request.user).select_for_update(), pk=pk
+            )
+            revision = get_object_or_404(entry.revisions, version=version)
+            EntryRevision.keep(entry)
+            entry.title, entry.body = revision.title, revision.body
+            entry.version += 1
+            entry.save()  # renders the restored text, which may be refused
+    except MarkdownRefused as refused:
+        # Nothing changed; the old text stays in the history, to copy from.
+        messages.error(request, f"That version cannot be restored as it is. {refused}")
+        return redirect("journal:entry-history", pk=pk)
     messages.success(
         request,
         f"The version of {timezone.localtime(revision.saved_at):%-d %B %Y, %H:%M} is restored. "

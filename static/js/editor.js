@@ -224,6 +224,12 @@
           credentials: "same-origin",
         });
         const result = await response.json();
+        if (!response.ok) {
+          // Too long, or too intricate to lay out: the server says what to change.
+          preview.textContent =
+            result.message || "The preview is not available right now. Your text is safe.";
+          return;
+        }
         // The server's sanitized HTML, the same as a saved entry shows.
         preview.innerHTML = result.html || "<p>Nothing written yet.</p>";
       } catch {

@@ -29,10 +29,20 @@
     form.addEventListener("submit", forgetDrafts);
   });
 
-  // Pictures that scroll sideways on a phone open at their recent end (today is on the
-  // right), not at the oldest month.
+  // Pictures that scroll sideways on a phone open with today in view, not at the oldest
+  // date: today's mark (the timeline's line, the calendar's square, this month's label)
+  // near the right edge, with the time before it. A picture without today (a past year)
+  // opens at its recent end. Measured, not computed: today is rarely at a year's end.
   document.querySelectorAll("[data-scroll-to-recent]").forEach((box) => {
-    box.scrollLeft = box.scrollWidth;
+    const mark = box.querySelector("[data-today]");
+    if (!mark) {
+      box.scrollLeft = box.scrollWidth;
+      return;
+    }
+    const frame = box.getBoundingClientRect();
+    const spot = mark.getBoundingClientRect();
+    const margin = Math.min(frame.width / 4, 64);
+    box.scrollLeft += spot.right - (frame.right - margin);
   });
 
   // After a save, the entry page is reached with ?saved=<key>: that draft is now safe on

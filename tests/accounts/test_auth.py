@@ -38,7 +38,7 @@ def test_signup_creates_the_user_and_signs_in(client):
     assert user.time_zone == "Europe/Lisbon"
     home = client.get(reverse("home"))
     assert home.context["user"] == user
-    assert "Hello, new.person." in home.text
+    assert 'Hello, <span dir="auto">new.person</span>.' in home.text
     # Verification is optional in development: a confirmation mail is sent all the same.
     assert any("Confirm" in message.subject for message in mail.outbox)
 

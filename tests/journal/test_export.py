@@ -18,7 +18,7 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal.export import yaml_scalar
+from journal.export import markdown_text, yaml_scalar
 from journal.models import Entry, Prompt, TimelineEvent
 from tests.conftest import make_entry
 
@@ -283,7 +283,7 @@ def test_journal_md_holds_every_entry_once_in_date_order_under_its_period(alice_
     bodies = [entry.body for entry in entries]
     for entry in entries:
         assert text.count(entry.body) == bodies.count(entry.body)
-        heading = f"\n### {' '.join(entry.display_title.split())}\n\n*"
+        heading = f"\n### {markdown_text(' '.join(entry.display_title.split()))}\n\n*"
         assert text.count(heading) == [e.display_title for e in entries].count(entry.display_title)
     days = re.findall(r"\n### .*\n\n\*\w+, (\d+ \w+ \d{4}) ·", text)
     dates = [dt.datetime.strptime(day, "%d %B %Y").date() for day in days]

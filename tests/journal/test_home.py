@@ -17,7 +17,7 @@ def test_signed_out_home_says_what_mirror_is(client):
 def test_signed_in_home_greets_and_shows_recent_entries(alice_client, alice):
     make_entry(alice, title="A quiet Sunday")
     response = alice_client.get(reverse("home"))
-    assert "Hello, Alice." in response.text
+    assert 'Hello, <span dir="auto">Alice</span>.' in response.text
     assert "A quiet Sunday" in response.text
     assert reverse("journal:entry-create") in response.text
 

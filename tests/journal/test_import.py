@@ -3,7 +3,6 @@ all-or-nothing validation, hostile archives, and that another user's entries sta
 
 import datetime as dt
 import io
-import struct
 import uuid
 import zipfile
 
@@ -12,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from bench.zips import lying_sizes
 from journal.export import Selection, stream_zip
 from journal.forms import MAX_UPLOAD_BYTES, ImportForm
 from journal.models import Entry, Prompt, Tag, TimelineEvent
@@ -387,29 +387,23 @@ def test_too_many_files_are_refused(journal):
         for number in range(MAX_ARCHIVE_FILES + 1):
             archive.writestr(f"x/{number}", b"")
     problems = rejected(journal, buffer.getvalue())
-    assert problems == ["The archive holds 20,001 files; Mirror imports at most 20,000."]
-
-
-def patch_central_sizes(data: bytes, size: int) -> bytes:
-    """Rewrite the uncompressed size that the central directory claims for every file."""
-    data = bytearray(data)
-    at = data.find(b"PK\x01\x02")
-    while at != -1:
-        struct.pack_into("<I", data, at + 24, size)
-        at = data.find(b"PK\x01\x02", at + 4)
-    return bytes(data)
+    assert problems == ["The archive holds more than 20,000 files; Mirror imports at most 20,000."]
 
 
 def test_an_archive_that_unpacks_too_large_is_refused_from_its_headers(journal):
-    data = patch_central_sizes(make_zip({"entries/a.md": GOOD, "entries/b.md": GOOD}), 2**31)
+    data = lying_sizes(make_zip({"entries/a.md": GOOD, "entries/b.md": GOOD}), 2**31)
     problems = rejected(journal, data)
-    assert problems == ["The archive unpacks to 4,096 MB; Mirror imports at most 200 MB."]
-    assert MAX_ARCHIVE_BYTES == 200 * 2**20
+    assert problems == [
+        f"entries/{name}.md: the file is 2,048 MB; Mirror reads entry files up to 512 KB (an "
+        "entry keeps up to 100,000 characters)"
+        for name in "ab"
+    ]
+    assert MAX_ARCHIVE_BYTES == 12 * 2**20
 
 
 def test_a_file_larger_than_its_header_says_is_stopped_while_reading(journal):
     bomb = GOOD + "x" * 5_000_000  # compresses to a few kilobytes
-    data = patch_central_sizes(make_zip({"entries/bomb.md": bomb}), 100)
+    data = lying_sizes(make_zip({"entries/bomb.md": bomb}), 100)
     problems = rejected(journal, data)
     assert problems == [
         "entries/bomb.md: the file is damaged or larger than the archive says (Mirror stopped "
@@ -471,7 +465,7 @@ def test_a_missing_or_too_large_upload_is_refused_by_the_form(alice_client):
     big.size = MAX_UPLOAD_BYTES + 1
     form = ImportForm({}, {"archive": big})
     assert not form.is_valid()
-    assert "up to 50 MB" in form.errors["archive"][0]
+    assert "larger than 50 MB" in form.errors["archive"][0]
 
 
 def test_import_needs_login_and_refuses_other_methods(client, alice):

@@ -102,7 +102,7 @@ def test_an_event_note_is_shown_sanitized_and_escaped_in_the_tooltip(alice_clien
     (contact,) = [i for i in items(html, "event-list") if "Contact" in i]
     # The note as the sanitizer stored it: the script tag escaped, the bold kept.
     assert saved.note_html == '&lt;script&gt;alert("x")&lt;/script&gt;\n<p>&amp; <b>bold</b></p>'
-    assert f'<div class="event-note prose">{saved.note_html}</div>' in contact
+    assert f'<div class="event-note prose" dir="auto">{saved.note_html}</div>' in contact
     # The tooltip on the picture quotes the note as text.
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
 

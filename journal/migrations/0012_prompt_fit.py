@@ -12,7 +12,7 @@ def load(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("journal", "0008_tags_text_one_per_line"),
+        ("journal", "0011_draft_keys_the_pages_make"),
     ]
 
     operations = [

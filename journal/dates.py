@@ -1,0 +1,36 @@
+"""The span of dates Mirror takes in: from 1 January of EARLIEST_DATE_YEAR to a year after
+today. A date outside it is a keyboard slip (0025 for 2025, 9999 for "some day"), and one
+such date stretches the timeline picture over centuries and the calendar over empty years.
+Every path in (the editor, autosave, the timeline, filters, import) asks this module, so the
+span is decided in one place."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from .models import EARLIEST_DATE_YEAR
+
+EARLIEST_DATE = dt.date(EARLIEST_DATE_YEAR, 1, 1)
+
+
+def latest_date(today: dt.date | None = None) -> dt.date:
+    """A year after `today` (the active time zone's date when not given); 28 February
+    after a 29th."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
+def in_range(day: dt.date, today: dt.date | None = None) -> bool:
+    return EARLIEST_DATE <= day <= latest_date(today)
+
+
+def span_text(today: dt.date | None = None) -> str:
+    """'1 January 1900 to 14 March 2027', for messages."""
+    return f"{EARLIEST_DATE:%-d %B %Y} to {latest_date(today):%-d %B %Y}"
+
+
+def out_of_range_message(today: dt.date | None = None) -> str:
+    return f"Check the year: Mirror keeps dates from {span_text(today)}."
