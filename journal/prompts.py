@@ -182,7 +182,7 @@ class Situation:
         """How closely a fitting prompt follows the user: the stage they named (their own
         word for where they are), then the window of days, then its phase (not just any)."""
         return (
-            3 * bool(self.stage and prompt.stage == self.stage)
+            4 * bool(self.stage and prompt.stage == self.stage)
             + 2 * bool(prompt.days)
             + (prompt.phase == self.phase)
         )
