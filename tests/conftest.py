@@ -1,37 +1,34 @@
 """The cast of every test: alice owns things, bob must never see them, and an
 anonymous visitor is sent to log in."""
 
-import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from accounts.models import User
-from journal.models import Entry, Tag
-
-# Fast hashing, and static files served from the source folders (no collectstatic).
-settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-settings.STORAGES = {
-    **settings.STORAGES,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-settings.WHITENOISE_USE_FINDERS = True
-settings.STATIC_ROOT = None
-
-PASSWORD = "a-long-and-quiet-password"
+from journal.models import Entry
+from tests.factories import make_entry, make_user
 
 
-def make_user(email: str, **fields) -> User:
-    return User.objects.create_user(email=email, password=PASSWORD, **fields)
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings() -> Iterator[None]:
+    """Fast hashing, and static files served from the source folders (no collectstatic).
 
-
-def make_entry(user: User, body: str = "Today I noticed the quiet.", **fields) -> Entry:
-    tags = fields.pop("tags", [])
-    fields.setdefault("written_on", dt.date(2025, 3, 14))
-    entry = Entry.objects.create(user=user, body=body, **fields)
-    if tags:
-        entry.tags.set([Tag.objects.get_or_create(user=user, name=name)[0] for name in tags])
-    return entry
+    Applied once for the session through `override_settings`, so Django's setting_changed
+    signal resets the hasher and storage caches; a session-scoped autouse fixture runs before
+    any other session fixture (the live server among them)."""
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        WHITENOISE_USE_FINDERS=True,
+        STATIC_ROOT=None,
+    ):
+        yield
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ from journal.models import (
     Stage,
     TimelineEvent,
 )
-from tests.conftest import PASSWORD, make_entry, make_user
+from tests.factories import PASSWORD, make_entry, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_healthz_has_no_session_and_no_store(client):
 
 
 def test_cookies_are_httponly_and_samesite(client, alice):
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     client.get("/accounts/login/")
     response = client.post("/accounts/login/", {"login": alice.email, "password": PASSWORD})

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from journal.models import Draft, Entry, Prompt
 from journal.services import ImportRejected, journal_import
-from tests.conftest import make_entry
+from tests.factories import make_entry
 from tests.journal.test_entries import VALID
 
 pytestmark = pytest.mark.django_db

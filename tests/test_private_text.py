@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, make_entry
+from tests.factories import PASSWORD, make_entry
 
 pytestmark = pytest.mark.django_db
 

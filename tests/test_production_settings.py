@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 ROOT = settings.BASE_DIR
 PRODUCTION = {

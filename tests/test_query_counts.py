@@ -13,7 +13,7 @@ from journal.demo import create_demo_journal
 from journal.memo import journal_changed
 from journal.models import Entry, Prompt
 from journal.timeline import Timeline
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

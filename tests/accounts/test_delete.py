@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from journal.models import Draft, EntryRevision, EventKind, Initiator, Prompt, TimelineEvent
-from tests.conftest import PASSWORD, make_entry
+from tests.factories import PASSWORD, make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.adapter import seal, unseal
-from tests.conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, make_entry
+from tests.factories import PASSWORD, make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from journal.models import Draft, Entry
 from tests.browser.conftest import assert_accessible, log_in
-from tests.conftest import make_entry, make_user
+from tests.factories import make_entry, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from journal.models import EventKind, Prompt, TimelineEvent
 from tests.browser.conftest import log_in
-from tests.conftest import make_entry, make_user
+from tests.factories import make_entry, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from journal.models import EventKind, Initiator, TimelineEvent
 from tests.browser.conftest import log_in
-from tests.conftest import make_entry, make_user
+from tests.factories import make_entry, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

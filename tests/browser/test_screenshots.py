@@ -13,7 +13,7 @@ from django.conf import settings
 
 from journal.demo import create_demo_journal
 from tests.browser.conftest import PageProblems, assert_accessible, new_page
-from tests.conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 pytestmark = [
     pytest.mark.screenshots,

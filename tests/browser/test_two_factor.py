@@ -15,7 +15,7 @@ from allauth.mfa.totp.internal.auth import (
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in
-from tests.conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -23,7 +23,7 @@ from journal.calendar import (
     build_mood_picture,
 )
 from journal.memo import journal_changed
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 from journal.cards import entry_cards, prompt_items
 from journal.models import Entry, Prompt
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 HOSTILE = '<img src=x onerror=alert(1)> & "q"'
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from journal.dates import latest_date
 from journal.models import Draft, Entry, TimelineEvent
 from journal.services import ImportRejected, journal_import
-from tests.conftest import make_entry
+from tests.factories import make_entry
 from tests.journal.test_entries import VALID
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from journal.models import Draft
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from journal.models import Entry, Tag
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

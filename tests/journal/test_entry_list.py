@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

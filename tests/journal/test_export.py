@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from journal.export import markdown_text, yaml_scalar
 from journal.models import Entry, Prompt, TimelineEvent
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from journal.export import ExportInterrupted
 from journal.models import Entry
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from journal.services import (
     journal_import,
 )
 from journal.timeline import Timeline
-from tests.conftest import make_entry, make_user
+from tests.factories import make_entry, make_user
 from tests.journal.test_export import AWKWARD_BODIES, AWKWARD_TITLES, event
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from journal import services
 from journal.demo import create_demo_journal
 from journal.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Entry
 from journal.services import ImportRejected
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.journal.test_import import (
     IMPORT,
     export,

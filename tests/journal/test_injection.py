@@ -26,7 +26,7 @@ from django.urls import reverse
 
 from journal.markdown import render_markdown
 from journal.models import EventKind, TimelineEvent
-from tests.conftest import make_entry, make_user
+from tests.factories import make_entry, make_user
 from tests.journal.test_markdown import (
     ALLOWED_SCHEMES,
     FORBIDDEN_ELEMENTS,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from journal.export import markdown_text, parse_timeline
 from journal.models import Prompt, TimelineEvent
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

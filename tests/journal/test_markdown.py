@@ -8,7 +8,7 @@ import html5lib
 import pytest
 
 from journal.markdown import render_markdown
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 FORBIDDEN_ELEMENTS = {

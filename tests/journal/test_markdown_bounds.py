@@ -18,7 +18,7 @@ from journal.markdown import MAX_NESTING, MarkdownRefused, render_markdown
 from journal.models import BODY_MAX_LENGTH, Entry, EntryRevision, TimelineEvent
 from journal.services import ImportRejected, journal_import
 from journal.timeline import Timeline
-from tests.conftest import make_entry
+from tests.factories import make_entry
 from tests.journal.test_entries import VALID
 
 AT_THE_LIMIT = corpus(BODY_MAX_LENGTH)

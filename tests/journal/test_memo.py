@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from journal.models import Entry, EventKind, Tag, TimelineEvent
-from tests.conftest import make_entry, make_user
+from tests.factories import make_entry, make_user
 
 HOME = "/"
 LIST = reverse("journal:entry-list")

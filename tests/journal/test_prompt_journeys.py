@@ -21,7 +21,7 @@ from journal.prompts import (
     window_of,
 )
 from journal.timeline import Timeline
-from tests.conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from journal.models import Draft, EntryRevision, EventKind, Prompt, TimelineEvent
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

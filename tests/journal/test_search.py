@@ -7,7 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from journal.models import Entry
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 

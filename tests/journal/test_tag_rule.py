@@ -10,7 +10,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from journal.models import Entry, Tag
-from tests.conftest import make_entry
+from tests.factories import make_entry
 from tests.journal.test_entries import VALID
 from tests.journal.test_import import make_zip, rejected, run_import
 

@@ -6,7 +6,7 @@ import importlib
 from django.apps import apps
 
 from journal.models import Entry
-from tests.conftest import make_entry
+from tests.factories import make_entry
 
 migration = importlib.import_module("journal.migrations.0008_tags_text_one_per_line")
 

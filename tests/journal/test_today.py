@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from journal.models import Entry, Prompt
 from journal.prompts import NO_REPEAT_DAYS, Situation, fitting_prompts, todays_prompt
-from tests.conftest import make_entry, make_user
+from tests.factories import make_entry, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,7 @@ def test_home_shows_prompt_streak_recent_and_quick_write(alice_client, alice):
 
 
 def test_newcomer_gets_a_prompt_for_the_perspective_chosen_at_signup(client):
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     client.post(
         reverse("account_signup"),
