@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from .memo import remember
 from .models import Entry, EventKind, TimelineEvent
 from .periods import Period, derive_periods, period_for
+from .prompts import Situation, situation_for
 from .timeline_picture import TimelinePicture, build_picture
 
 
@@ -76,6 +77,18 @@ class Timeline:
     @property
     def separations(self) -> list[Period]:
         return [p for p in self.periods if p.kind == "separation"]
+
+    @property
+    def situation(self) -> Situation:
+        """Where the user is today, for the choice of a prompt: whose side, which phase and
+        day of it, the stage of recent entries (journal.prompts)."""
+        return remember(
+            self.user,
+            ("situation", self.today),
+            lambda: situation_for(
+                self.user, self, self.today, profile_perspective=self.user.perspective
+            ),
+        )
 
     @property
     def perspective(self) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from ..memo import remember
 from ..models import Entry
-from ..prompts import MAX_PRESSES, Situation, situation_for, todays_prompt
+from ..prompts import MAX_PRESSES, todays_prompt
 from ..timeline import timeline_for
 
 logger = logging.getLogger("mirror.readyz")
@@ -57,21 +57,6 @@ def readyz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ready\n", content_type="text/plain")
 
 
-def current_situation(request: HttpRequest) -> Situation:
-    """Where the user is today, for the choice of a prompt: whose side (in a separation the
-    timeline decides, otherwise the user's own setting does), the phase and its day, the
-    stage of recent entries."""
-    user = request.user
-    today = user.today()
-    return remember(
-        user,
-        ("situation", today),
-        lambda: situation_for(
-            user, timeline_for(request), today, profile_perspective=user.perspective
-        ),
-    )
-
-
 def _another(request: HttpRequest) -> int:
     try:
         return max(0, min(int(request.GET.get("another", 0)), MAX_PRESSES))
@@ -106,7 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = user.today()
     entries = Entry.objects.for_user(user)
-    situation = current_situation(request)
+    situation = timeline_for(request).situation
     another = _another(request)
     prompt = remember(
         user,

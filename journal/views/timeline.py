@@ -19,7 +19,6 @@ from ..forms import TimelineEventForm
 from ..models import EventKind, TimelineEvent
 from ..prompts import urge_prompt
 from ..timeline import PeriodRow, timeline_for
-from .home import current_situation
 
 
 def event_for_user_or_404(user, pk: int) -> TimelineEvent:
@@ -90,7 +89,7 @@ def urge(request: HttpRequest) -> HttpResponse:
         request,
         "The urge is noted on your timeline. It will pass; while it is here, write it down.",
     )
-    prompt = urge_prompt(request.user, today, situation=current_situation(request))
+    prompt = urge_prompt(request.user, today, situation=timeline_for(request).situation)
     url = reverse("journal:entry-create")
     return redirect(f"{url}?prompt={prompt.pk}" if prompt else url)
 
