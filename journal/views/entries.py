@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,6 +21,7 @@ from ..memo import remember
 from ..models import CARD_FIELDS, Draft, Entry, EntryRevision, Prompt, Tag
 from ..search import add_snippets
 from ..timeline import timeline_for
+from .owned import entry_or_404
 
 
 class RankedIds(Sequence):
@@ -41,12 +42,6 @@ class RankedIds(Sequence):
         if not 0 <= index < len(self):
             raise IndexError(index)
         return UUID(bytes=self._packed[16 * index : 16 * index + 16])
-
-
-def entry_for_user_or_404(user, pk: UUID) -> Entry:
-    """The user's own entry, or 404 — the same answer for another user's entry as
-    for one that does not exist, so ids reveal nothing."""
-    return get_object_or_404(Entry.objects.for_user(user), pk=pk)
 
 
 @login_required
@@ -155,10 +150,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def entry_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
-    entry = get_object_or_404(
-        Entry.objects.for_user(request.user).select_related("prompt"),
-        pk=pk,
-    )
+    entry = entry_or_404(request.user, pk, Entry.objects.select_related("prompt"))
     timeline = timeline_for(request)
     context = {"entry": entry}
     if timeline.has_events:
@@ -189,7 +181,7 @@ def entry_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
-    entry = entry_for_user_or_404(request.user, pk)
+    entry = entry_or_404(request.user, pk)
     draft = Draft.objects.for_user(request.user).linkable().filter(entry=entry).first()
     initial = {}
     if request.method == "GET" and draft and request.GET.get("draft"):
@@ -227,7 +219,7 @@ def entry_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_delete(request: HttpRequest, pk: UUID) -> HttpResponse:
-    entry = entry_for_user_or_404(request.user, pk)
+    entry = entry_or_404(request.user, pk)
     if request.method == "POST":
         entry.delete()
         messages.success(request, "The entry is deleted.")

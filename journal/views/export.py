@@ -5,7 +5,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.debug import sensitive_post_parameters
@@ -33,6 +33,7 @@ from ..services import (
     journal_import,
 )
 from ..timeline import timeline_for
+from .owned import entry_or_404
 
 FORMATS = {"md": "journal:export-md", "zip": "journal:export-zip", "print": "journal:export-print"}
 
@@ -110,7 +111,7 @@ def export_print(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def entry_markdown(request: HttpRequest, pk: UUID) -> HttpResponse:
-    entry = get_object_or_404(Entry.objects.for_user(request.user).prefetch_related("tags"), pk=pk)
+    entry = entry_or_404(request.user, pk, Entry.objects.prefetch_related("tags"))
     timeline = timeline_for(request)
     period = timeline.period_for(entry.written_on) if timeline.has_events else None
     response = HttpResponse(

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,11 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ..forms import PromptFilterForm, PromptForm
 from ..memo import remember
 from ..models import Entry, Prompt
-
-
-def prompt_for_user_or_404(user, pk: int) -> Prompt:
-    """One of the user's own prompts, or 404 (built-in prompts cannot be edited)."""
-    return get_object_or_404(Prompt.objects.own(user), pk=pk)
+from .owned import own_prompt_or_404
 
 
 @login_required
@@ -71,7 +67,7 @@ def prompt_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def prompt_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    prompt = prompt_for_user_or_404(request.user, pk)
+    prompt = own_prompt_or_404(request.user, pk)
     form = PromptForm(request.POST or None, instance=prompt, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -83,7 +79,7 @@ def prompt_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def prompt_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    prompt = prompt_for_user_or_404(request.user, pk)
+    prompt = own_prompt_or_404(request.user, pk)
     if request.method == "POST":
         prompt.delete()
         messages.success(

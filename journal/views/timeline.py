@@ -7,7 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
@@ -19,10 +19,7 @@ from ..forms import TimelineEventForm
 from ..models import EventKind, TimelineEvent
 from ..prompts import urge_prompt
 from ..timeline import PeriodRow, timeline_for
-
-
-def event_for_user_or_404(user, pk: int) -> TimelineEvent:
-    return get_object_or_404(TimelineEvent.objects.for_user(user), pk=pk)
+from .owned import event_or_404
 
 
 @login_required
@@ -65,13 +62,13 @@ def event_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _event_form_page(request, event_for_user_or_404(request.user, pk))
+    return _event_form_page(request, event_or_404(request.user, pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    event = event_for_user_or_404(request.user, pk)
+    event = event_or_404(request.user, pk)
     if request.method == "POST":
         event.delete()
         messages.success(request, "The event is removed from your timeline.")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ..forms import DRAFT_FIELDS, DraftForm, render_checked
 from ..markdown import MarkdownRefused
 from ..models import TITLE_MAX_LENGTH, Draft, Entry, EntryRevision
-from .entries import entry_for_user_or_404
+from .owned import entry_or_404
 
 MAX_DRAFT_LENGTH = 1_000_000  # a very long entry, far beyond any evening's writing
 
@@ -42,7 +42,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
     checked = form.cleaned_data
     entry, key = None, checked["draft_key"]
     if checked["entry"]:
-        entry = entry_for_user_or_404(request.user, checked["entry"])
+        entry = entry_or_404(request.user, checked["entry"])
         key = str(entry.pk)
     fields = {
         name: request.POST.getlist(name) if name == "feelings" else request.POST.get(name, "")
@@ -95,7 +95,7 @@ def preview(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def entry_history(request: HttpRequest, pk: UUID) -> HttpResponse:
-    entry = entry_for_user_or_404(request.user, pk)
+    entry = entry_or_404(request.user, pk)
     return render(
         request,
         "journal/entry_history.html",
@@ -109,9 +109,7 @@ def revision_restore(request: HttpRequest, pk: UUID, version: int) -> HttpRespon
     """Bring back an earlier version; the words it replaces become a version themselves."""
     try:
         with transaction.atomic():
-            entry = get_object_or_404(
-                Entry.objects.for_user(request.user).select_for_update(), pk=pk
-            )
+            entry = entry_or_404(request.user, pk, Entry.objects.select_for_update())
             revision = get_object_or_404(entry.revisions, version=version)
             EntryRevision.keep(entry)
             entry.title, entry.body = revision.title, revision.body
