@@ -16,9 +16,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..editing import EditConflict, entry_update
 from ..forms import EntryFilterForm, EntryForm, draft_initial, parse_id
 from ..memo import remember
-from ..models import CARD_FIELDS, Draft, Entry, EntryRevision, Prompt, Tag
+from ..models import CARD_FIELDS, Draft, Entry, Prompt, Tag
 from ..search import add_snippets
 from ..timeline import timeline_for
 from .owned import entry_or_404
@@ -188,23 +189,26 @@ def entry_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
         initial = {**draft_initial(draft), "version": draft.base_version or entry.version}
     form = EntryForm(request.POST or None, instance=entry, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            current = Entry.objects.select_for_update().get(pk=entry.pk)
-            started_from = form.cleaned_data["version"] or current.version
-            if started_from != current.version:
-                # Someone (another tab, another device) saved in between: show both texts
-                # and let the user choose; the next save starts from the current version.
-                form.data = form.data.copy()
-                form.data["version"] = current.version
-                return _form_page(request, form, entry=current, conflict=current)
-            if (current.title, current.body) != (
-                form.cleaned_data["title"],
-                form.cleaned_data["body"],
-            ):
-                EntryRevision.keep(current)
-            form.instance.version = current.version + 1
-            entry = form.save()
-            Draft.objects.for_user(request.user).filter(entry=entry).delete()
+
+        def write(edited: Entry) -> Entry:
+            saved = form.save()
+            Draft.objects.for_user(request.user).filter(entry=saved).delete()
+            return saved
+
+        try:
+            entry = entry_update(
+                entry=form.instance,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                started_from=form.cleaned_data["version"],
+                write=write,
+            )
+        except EditConflict as conflict:
+            # Someone (another tab, another device) saved in between: show both texts and
+            # let the user choose; the next save starts from the current version.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current.version
+            return _form_page(request, form, entry=conflict.current, conflict=conflict.current)
         messages.success(request, "Your changes are saved.")
         return _saved_redirect(entry, form.cleaned_data["draft_key"])
     offer_draft = (

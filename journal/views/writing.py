@@ -6,7 +6,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,9 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+from ..editing import entry_update
 from ..forms import DRAFT_FIELDS, DraftForm, render_checked
 from ..markdown import MarkdownRefused
-from ..models import TITLE_MAX_LENGTH, Draft, Entry, EntryRevision
+from ..models import TITLE_MAX_LENGTH, Draft
 from .owned import entry_or_404
 
 MAX_DRAFT_LENGTH = 1_000_000  # a very long entry, far beyond any evening's writing
@@ -107,14 +107,10 @@ def entry_history(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_POST
 def revision_restore(request: HttpRequest, pk: UUID, version: int) -> HttpResponse:
     """Bring back an earlier version; the words it replaces become a version themselves."""
-    try:
-        with transaction.atomic():
-            entry = entry_or_404(request.user, pk, Entry.objects.select_for_update())
-            revision = get_object_or_404(entry.revisions, version=version)
-            EntryRevision.keep(entry)
-            entry.title, entry.body = revision.title, revision.body
-            entry.version += 1
-            entry.save()  # renders the restored text, which may be refused
+    entry = entry_or_404(request.user, pk)
+    revision = get_object_or_404(entry.revisions, version=version)
+    try:  # the restored text is rendered, and may be refused
+        entry = entry_update(entry=entry, title=revision.title, body=revision.body)
     except MarkdownRefused as refused:
         # Nothing changed; the old text stays in the history, to copy from.
         messages.error(request, f"That version cannot be restored as it is. {refused}")
