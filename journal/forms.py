@@ -236,14 +236,7 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
     def save_tags(self, entry: Entry) -> None:
         """Link the typed tags, the user's existing ones matched in any case (they keep the
         case they were first typed in)."""
-        keys = {tag_key(name): name for name in self.cleaned_data["tags"]}
-        mine = Tag.objects.for_user(self.user)
-        existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
-        missing = [Tag.named(self.user, name) for key, name in keys.items() if key not in existing]
-        if missing:
-            Tag.objects.bulk_create(missing, ignore_conflicts=True)
-            existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
-        entry.tags.set([existing[key] for key in keys])
+        entry.tags.set(Tag.objects.for_names(self.user, self.cleaned_data["tags"]).values())
 
 
 # The entry form's fields an autosaved draft keeps, as typed, besides the title and body.

@@ -191,7 +191,20 @@ class Prompt(JournalPart):
 
 
 class TagQuerySet(OwnedQuerySet):
-    pass
+    def for_names(self, user, names) -> dict[str, "Tag"]:
+        """The user's tags for `names`, by key: the existing ones matched in any case (they
+        keep the case they were first typed in), the missing ones created as spelled here
+        (the first spelling of a key wins). The form and every importer go through this."""
+        keys: dict[str, str] = {}
+        for name in names:
+            keys.setdefault(tag_key(name), name)
+        mine = self.for_user(user)
+        existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
+        missing = [Tag.named(user, name) for key, name in keys.items() if key not in existing]
+        if missing:
+            Tag.objects.bulk_create(missing, ignore_conflicts=True)
+            existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
+        return existing
 
 
 class Tag(models.Model):

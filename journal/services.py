@@ -516,19 +516,8 @@ def _prompts(user) -> dict[str, Prompt]:
 
 
 def _tags(user, plans: list[_EntryPlan]) -> dict[str, Tag]:
-    """The user's tags the plans name, by key: existing ones matched in any case (and kept
-    in their own case), the rest created as the first file spells them."""
-    keys: dict[str, str] = {}
-    for plan in plans:
-        for name in plan.tags or []:
-            keys.setdefault(tag_key(name), name)
-    mine = Tag.objects.for_user(user)
-    existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
-    missing = [Tag.named(user, name) for key, name in keys.items() if key not in existing]
-    if missing:
-        Tag.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
-    return existing
+    """The user's tags the plans name, by key (created as the first file spells them)."""
+    return Tag.objects.for_names(user, (name for plan in plans for name in plan.tags or []))
 
 
 def _changes(entry: Entry, plan: _EntryPlan) -> dict:
