@@ -121,7 +121,7 @@ def create_demo_journal(
         )
         names = sorted(rng.sample(TAGS, rng.randint(0, 3)))
         entry.tags_text = TAGS_SEPARATOR.join(names)
-        entry.render()
+        entry.derive_from_body()
         entries.append(entry)
         links.extend(Entry.tags.through(entry_id=entry.id, tag_id=tags[n].id) for n in names)
     Entry.objects.bulk_create(entries, batch_size=500)

@@ -335,7 +335,7 @@ class Entry(JournalPart):
         return self.display_title
 
     def save(self, *args, **kwargs) -> None:
-        self.render()
+        self.derive_from_body()
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "excerpt"}
         super().save(*args, **kwargs)
@@ -343,8 +343,11 @@ class Entry(JournalPart):
     def get_absolute_url(self) -> str:
         return reverse("journal:entry-detail", kwargs={"pk": self.pk})
 
-    def render(self) -> None:
-        """Fill in what is derived from the body and prompt (also for bulk creation)."""
+    def derive_from_body(self) -> None:
+        """Derive `body_html` (the body rendered and sanitized, journal.markdown) and the
+        plain-text `excerpt` from the body, and the prompt's text from the prompt: on every
+        save, and before a bulk creation (which does not call save). May raise
+        MarkdownRefused."""
         if self.prompt_id and not self.prompt_text:
             self.prompt_text = self.prompt.text
         # Rendered once here; every view shows the stored, sanitized HTML.

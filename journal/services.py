@@ -636,7 +636,7 @@ RENDER_THREADS = 2
 
 def _render(entry: Entry) -> Exception | None:
     try:
-        entry.render()
+        entry.derive_from_body()
     except RENDER_REFUSALS as refused:
         return refused
     return None
