@@ -102,7 +102,9 @@ def assert_follows(journey: Journey):
             if len(side_themes) >= MIN_FRESH_THEMES:  # enough fresh ones to vary
                 assert not [prompt for prompt in walked if prompt.pk in recent], (day, side)
             else:  # too few to vary: the answered ones fill in, after a round of fresh ones
-                assert {p.pk for p in walked[: len(side_themes)]} <= {p.pk for p in side_fresh}
+                # (a theme may wait one turn so as not to follow itself)
+                first_round = walked[: len(side_themes) + 1]
+                assert side_themes <= {p.theme for p in first_round if p.pk not in recent}
             available = (
                 side_themes
                 if len(side_themes) >= MIN_FRESH_THEMES
