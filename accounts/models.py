@@ -1,4 +1,3 @@
-import secrets
 import zoneinfo
 from functools import cache
 
@@ -70,10 +69,10 @@ class User(AbstractUser):
     )
 
     # Takes a new random value on every change to the user's journal (entries, tags,
-    # timeline events, own prompts): figures derived from the whole journal are remembered
-    # under it (journal.memo), so a change makes them be derived again. Random rather than
-    # counted, so that a rolled-back change never gives a later one the same version.
-    # Only `bump_journal_version` writes it.
+    # timeline events, own prompts): figures derived from the whole journal are cached
+    # under it (journal.figures), so a change makes them be derived again. Random rather
+    # than counted, so that a rolled-back change never gives a later one the same version.
+    # Only `journal.figures.journal_changed` writes it.
     journal_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
@@ -100,10 +99,13 @@ class User(AbstractUser):
             ]
         super().save(*args, **kwargs)
 
-    @classmethod
-    def bump_journal_version(cls, user_id: int) -> None:
-        """Record that the user's journal changed (one UPDATE)."""
-        cls.objects.filter(pk=user_id).update(journal_version=secrets.randbits(63))
+    @property
+    def journal_stamp(self) -> str:
+        """The key figures derived from this user's journal are cached under
+        (journal.figures): `{% cache … request.user.journal_stamp using="journal" %}`."""
+        from journal.figures import journal_stamp
+
+        return journal_stamp(self)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

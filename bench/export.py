@@ -113,13 +113,9 @@ def main() -> int:
         from django.core.management import call_command
         from django.db import connection
 
-        from journal.export import (
-            Selection,
-            entries_with_tags,
-            export_entries,
-            stream_markdown,
-            stream_zip,
-        )
+        from journal.archive.document import stream_markdown
+        from journal.archive.selection import Selection, entries_with_tags, export_entries
+        from journal.archive.writing import stream_zip
         from journal.models import Entry
         from journal.timeline import Timeline
 

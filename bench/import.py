@@ -145,8 +145,9 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
 
 def honest_archive(entries: int, path: Path) -> str:
     """Mirror's own export of a seeded journal, written to `path`; says what it holds."""
+    from journal.archive.selection import Selection
+    from journal.archive.writing import stream_zip
     from journal.demo import create_demo_journal
-    from journal.export import Selection, stream_zip
     from journal.timeline import Timeline
 
     user = create_demo_journal(f"bench-import-{os.getpid()}@example.com", days=entries, gaps=0)
@@ -200,8 +201,9 @@ def child(path: str) -> None:
     """Import the archive at `path` for a new user; print what happened as JSON."""
     setup_django()
     from accounts.models import User
+    from journal.archive.importing import journal_import
+    from journal.archive.reading import ImportRejected
     from journal.markdown import render_markdown
-    from journal.services import ImportRejected, journal_import
 
     render_markdown("*Warm* up.")  # as a running server has: its Markdown helper started
     user = User.objects.create_user(email=f"import-{os.getpid()}-{time.time_ns()}@example.com")

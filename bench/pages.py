@@ -250,14 +250,14 @@ def measure_in_process(client, pages, rounds: int, user_id: int) -> list[dict]:
         for _, path in pages:
             client.get(path)
             samples[path].append(elapsed[0] * 1000)
-    # Cold: the first request after the journal changed, when every figure journal.memo
-    # remembers must be derived again (as after writing an entry).
-    from accounts.models import User
+    # Cold: the first request after the journal changed, when every figure journal.figures
+    # caches must be derived again (as after writing an entry).
+    from journal.figures import journal_changed
 
     cold: dict[str, list[float]] = {path: [] for _, path in pages}
     for _ in range(max(3, rounds // 4)):
         for _, path in pages:
-            User.bump_journal_version(user_id)
+            journal_changed(user_id)
             client.get(path)
             cold[path].append(elapsed[0] * 1000)
     floor_median = statistics.median(samples[pages[0][1]])

@@ -93,7 +93,7 @@ def run(args) -> None:
     from django.test import Client
 
     from journal.demo import create_demo_journal
-    from journal.memo import journal_changed
+    from journal.figures import journal_changed
     from journal.models import Entry
     from journal.search import search
 
@@ -116,7 +116,7 @@ def run(args) -> None:
     for query in QUERIES:
         times = []
         for _ in range(args.repeat):
-            # As after writing an entry: nothing remembered (journal.memo), so every request
+            # As after writing an entry: nothing cached (journal.figures), so every request
             # searches, counts and ranks again.
             journal_changed(user.pk)
             begin = time.perf_counter()

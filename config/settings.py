@@ -186,6 +186,18 @@ else:
             "LOCATION": "mirror_cache",
         }
     }
+# Figures derived from a user's journal (periods and their rows, a calendar year, a search's
+# ranking, rendered picture fragments) are kept under keys that hold the user's id and
+# `journal_version`, which every change to the journal renews (journal.figures). They can
+# hold what a user wrote (a timeline note, a tag), so they stay inside each server process:
+# a LocMemCache, never Redis or the database, which other processes and backups can read.
+# A process keeps at most JOURNAL_CACHE_ENTRIES of them, the oldest culled first.
+CACHES["journal"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "mirror-journal",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": env_int("JOURNAL_CACHE_ENTRIES", 4000), "CULL_FREQUENCY": 4},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

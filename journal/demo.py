@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .memo import journal_changed
 from .models import (
     TAGS_SEPARATOR,
     Entry,
@@ -125,9 +124,8 @@ def create_demo_journal(
         entries.append(entry)
         links.extend(Entry.tags.through(entry_id=entry.id, tag_id=tags[n].id) for n in names)
     Entry.objects.bulk_create(entries, batch_size=500)
-    Entry.tags.through.objects.bulk_create(links, batch_size=2000)
+    Entry.objects.link_tags(user, links, batch_size=2000)
     create_demo_timeline(user, start=today - dt.timedelta(days=days - 1), today=today, rng=rng)
-    journal_changed(user.pk)  # bulk writes send no signals
     return user
 
 

@@ -11,8 +11,8 @@ from django.utils.text import capfirst
 
 from config.forms import FocusFirstErrorMixin
 
+from .archive.selection import Selection
 from .dates import in_range, out_of_range_message
-from .export import Selection
 from .markdown import MarkdownRefused, render_markdown
 from .models import (
     BODY_MAX_LENGTH,

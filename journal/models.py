@@ -4,16 +4,16 @@ import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models.signals import m2m_changed, post_save
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from .figures import journal_changed, journal_changed_where
 from .markdown import render_markdown, stored_html
-from .memo import journal_changed
 from .tags import TAG_KEY_MAX_LENGTH, TAG_MAX_LENGTH, tag_key
 
 
@@ -62,7 +62,8 @@ TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 100_000
 # Entry and event dates: a keyboard slip (0025, 9999) is refused, not stored.
 EARLIEST_DATE_YEAR = 1900
-# The fields an entry card shows (journal.cards): a list of entries reads nothing else.
+# The fields an entry card shows (templates/journal/includes/entry_card.html): a list of
+# entries reads nothing else.
 CARD_FIELDS = (
     *("id", "title", "written_on", "created_at", "kind", "mood", "stage", "excerpt"),
     "tags_text",
@@ -108,7 +109,45 @@ class OwnedQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
-class PromptQuerySet(models.QuerySet):
+class JournalQuerySet(models.QuerySet):
+    """Rows that make up a user's journal: every bulk write renews the version of the
+    journals it touches (journal.figures), in the same transaction, so no write path
+    leaves figures derived from the rows as they were."""
+
+    def update(self, **kwargs) -> int:
+        with transaction.atomic(using=self.db):
+            journal_changed_where(self._owners())
+            return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            journal_changed_where(self._owners())
+            return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            journal_changed(*{obj.user_id for obj in objs})
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            updated = super().bulk_update(objs, fields, *args, **kwargs)
+            journal_changed(*{obj.user_id for obj in objs})
+        return updated
+
+    def _owners(self):
+        return self.order_by().values("user_id")
+
+
+class PromptQuerySet(JournalQuerySet):
     def for_user(self, user) -> "PromptQuerySet":
         """Built-in prompts (still in the library) and the user's own."""
         if not user.is_authenticated:
@@ -126,16 +165,21 @@ class PromptQuerySet(models.QuerySet):
 
 
 class JournalPart(models.Model):
-    """A model whose rows make up a user's journal (journal.memo)."""
+    """A model whose rows make up a user's journal: a save or a delete renews the version
+    figures derived from it are cached under (journal.figures). Its querysets derive from
+    `JournalQuerySet`, which does the same for bulk writes."""
 
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        journal_changed(self.user_id)
+
     def delete(self, *args, **kwargs):
         user_id = self.user_id
         deleted = super().delete(*args, **kwargs)
-        if user_id is not None:
-            journal_changed(user_id)
+        journal_changed(user_id)
         return deleted
 
 
@@ -190,7 +234,7 @@ class Prompt(JournalPart):
         return self.user_id is None
 
 
-class TagQuerySet(OwnedQuerySet):
+class TagQuerySet(OwnedQuerySet, JournalQuerySet):
     def for_names(self, user, names) -> dict[str, "Tag"]:
         """The user's tags for `names`, by key: the existing ones matched in any case (they
         keep the case they were first typed in), the missing ones created as spelled here
@@ -207,7 +251,7 @@ class TagQuerySet(OwnedQuerySet):
         return existing
 
 
-class Tag(models.Model):
+class Tag(JournalPart):
     """A free word a user files entries under; each user has their own set. The rule for
     names is journal.tags: one tag whatever the case it is typed in, shown in the case it
     was first typed."""
@@ -255,7 +299,7 @@ class _PreviousDay(models.Func):
         return self.as_sql(compiler, connection, template="(%(expressions)s - 1)")
 
 
-class EntryQuerySet(OwnedQuerySet):
+class EntryQuerySet(OwnedQuerySet, JournalQuerySet):
     def newest_first(self) -> "EntryQuerySet":
         return self.order_by("-written_on", "-created_at")
 
@@ -279,8 +323,15 @@ class EntryQuerySet(OwnedQuerySet):
         """Entries written on this day of the month in earlier months and years."""
         return self.filter(written_on__day=today.day, written_on__lt=today)
 
+    def link_tags(self, user, links, *, batch_size: int | None = None) -> None:
+        """Link entries to tags in bulk (rows of `Entry.tags.through`, made by an importer):
+        a write to the journal like any other, so the version is renewed with it."""
+        with transaction.atomic(using=self.db):
+            Entry.tags.through.objects.bulk_create(links, batch_size=batch_size)
+            journal_changed(user.pk)
+
     def for_list(self) -> "EntryQuerySet":
-        """What a list of entries shows (journal.cards): no body, tags from `tags_text`."""
+        """What a list of entries shows (its cards): no body, tags from `tags_text`."""
         return self.only(*CARD_FIELDS)
 
 
@@ -473,7 +524,7 @@ class Initiator(models.TextChoices):
     MUTUAL = "mutual", "We both stepped back"
 
 
-class TimelineEventQuerySet(OwnedQuerySet):
+class TimelineEventQuerySet(OwnedQuerySet, JournalQuerySet):
     def in_order(self) -> "TimelineEventQuerySet":
         return self.order_by("occurred_on", "created_at", "id")
 
@@ -524,19 +575,5 @@ def _sync_tags_text(sender, instance, action: str, reverse: bool, **kwargs) -> N
     entries = [instance] if not reverse else list(instance.entries.all())
     for entry in entries:
         text = TAGS_SEPARATOR.join(entry.tags.order_by("key").values_list("name", flat=True))
-        Entry.objects.filter(pk=entry.pk).update(tags_text=text)
+        Entry.objects.filter(pk=entry.pk).update(tags_text=text)  # renews the version
         entry.tags_text = text
-    if entries:
-        journal_changed(entries[0].user_id)
-
-
-@receiver(post_save, sender=Entry)
-@receiver(post_save, sender=TimelineEvent)
-@receiver(post_save, sender=Prompt)
-def _journal_changed(sender, instance, **kwargs) -> None:
-    """What journal.memo remembers is derived from entries, their tags, the timeline and
-    the user's own prompts (built-in prompts belong to no user). Deleting one records the
-    change in `JournalPart.delete`: a post_delete receiver would make deleting an account
-    load and signal every entry instead of deleting them in one statement."""
-    if instance.user_id is not None:
-        journal_changed(instance.user_id)

@@ -11,7 +11,7 @@ from statistics import fmean
 from django.db.models import Q
 from django.http import HttpRequest
 
-from .memo import remember
+from .figures import cached
 from .models import Entry, EventKind, TimelineEvent
 from .periods import Period, derive_periods, period_for
 from .prompts import Situation, situation_for
@@ -49,8 +49,8 @@ class Timeline:
         self.user = user
         self.today = today
         # Every page asks for the periods (today's period, an entry's period, the period
-        # filter): they are remembered until the journal changes.
-        self.events, self.periods = remember(user, ("timeline", today), self._derive)
+        # filter): they are cached until the journal changes (journal.figures).
+        self.events, self.periods = cached(user, ("timeline", today), self._derive)
 
     def _derive(self) -> tuple[list[TimelineEvent], list[Period]]:
         events = list(TimelineEvent.objects.for_user(self.user).in_order())
@@ -82,7 +82,7 @@ class Timeline:
     def situation(self) -> Situation:
         """Where the user is today, for the choice of a prompt: whose side, which phase and
         day of it, the stage of recent entries (journal.prompts)."""
-        return remember(
+        return cached(
             self.user,
             ("situation", self.today),
             lambda: situation_for(
@@ -123,12 +123,12 @@ class Timeline:
         )
 
     def rows(self) -> list[PeriodRow]:
-        """Each period with its figures (remembered until the journal changes)."""
-        return remember(self.user, ("timeline-rows", self.today), self._rows)
+        """Each period with its figures (cached until the journal changes)."""
+        return cached(self.user, ("timeline-rows", self.today), self._rows)
 
     def picture(self) -> "TimelinePicture | None":
-        """The picture of the timeline (remembered until the journal changes)."""
-        return remember(
+        """The picture of the timeline (cached until the journal changes)."""
+        return cached(
             self.user,
             ("timeline-picture", self.today),
             lambda: build_picture(self.periods, today=self.today, entries=self.entry_days),

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test import override_settings
 
 from accounts.models import User
@@ -29,6 +30,14 @@ def _test_settings() -> Iterator[None]:
         STATIC_ROOT=None,
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_journal_cache() -> Iterator[None]:
+    """Each test starts with nothing cached in the process (journal.figures): a test must
+    not be served what an earlier one derived."""
+    caches["journal"].clear()
+    yield
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from journal.archive.importing import journal_import
+from journal.archive.reading import ImportRejected
 from journal.models import Draft, Entry, Prompt
-from journal.services import ImportRejected, journal_import
 from tests.factories import make_entry
 from tests.journal.test_entries import VALID
 

@@ -17,8 +17,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..editing import EditConflict, entry_update
+from ..figures import cached
 from ..forms import EntryFilterForm, EntryForm, draft_initial, parse_id
-from ..memo import remember
 from ..models import CARD_FIELDS, Draft, Entry, Prompt, Tag
 from ..search import add_snippets
 from ..timeline import timeline_for
@@ -52,11 +52,11 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     filters = EntryFilterForm(request.GET, timeline=timeline_for(request))
     entries = filters.filter(all_entries)
     # What costs most in a long journal is counting every match and, for a search, ranking
-    # them all. Both are remembered for each set of filters until the journal changes
-    # (under a digest of the filters: no search words are kept).
+    # them all. A search's ranking is cached for each set of filters until the journal
+    # changes (journal.figures; under a digest of the filters: no search words are kept).
     filtered_by = hashlib.sha256(repr(sorted(filters.valid_data().items())).encode()).hexdigest()
     if filters.ranked:
-        ranked = remember(
+        ranked = cached(
             request.user,
             ("ranked-ids", filtered_by),
             lambda: RankedIds(entries.values_list("pk", flat=True)),
@@ -71,9 +71,6 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         if filters.cleaned_data.get("q"):
             shown = shown.only(*CARD_FIELDS, "body")  # the snippets are cut from the bodies
         paginator = Paginator(shown, settings.ENTRIES_PER_PAGE)
-        paginator.count = remember(
-            request.user, ("entry-count", filtered_by), lambda: entries.count()
-        )
         page = paginator.get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)
     if filters.cleaned_data.get("q"):
@@ -90,7 +87,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             if filters.cleaned_data.get("period")
             else ""
         ),
-        "tags": remember(request.user, "tag-cloud", lambda: tag_cloud(request.user)),
+        "tags": tag_cloud(request.user),
     }
     return render(request, "journal/entry_list.html", context)
 

@@ -13,25 +13,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from config.uploads import upload_stopped
 
-from ..export import (
-    entry_file,
-    entry_filename,
-    print_groups,
-    selected_events,
-    stream_markdown,
-    stream_zip,
-)
-from ..forms import MAX_UPLOAD_BYTES, ExportForm, ImportForm
-from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Entry
-from ..services import (
+from ..archive.document import print_groups, stream_markdown
+from ..archive.importing import journal_import
+from ..archive.reading import (
     MAX_ARCHIVE_BYTES,
     MAX_ENTRY_FILE_BYTES,
     MAX_ENTRY_FILES,
     MAX_PROBLEMS_SHOWN,
     MAX_TIMELINE_EVENTS,
     ImportRejected,
-    journal_import,
 )
+from ..archive.selection import selected_events
+from ..archive.writing import entry_file, entry_filename, stream_zip
+from ..forms import MAX_UPLOAD_BYTES, ExportForm, ImportForm
+from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Entry
 from ..timeline import timeline_for
 from .owned import entry_or_404
 

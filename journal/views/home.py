@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ..memo import remember
+from ..figures import cached
 from ..models import Entry
 from ..prompts import MAX_PRESSES, todays_prompt
 from ..timeline import timeline_for
@@ -93,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
     entries = Entry.objects.for_user(user)
     situation = timeline_for(request).situation
     another = _another(request)
-    prompt = remember(
+    prompt = cached(
         user,
         ("todays-prompt", today, situation, another),
         lambda: todays_prompt(user, today, situation=situation, another=another),
@@ -101,9 +101,9 @@ def home(request: HttpRequest) -> HttpResponse:
     timeline = timeline_for(request)
     current = timeline.current
     earlier = timeline.earlier_separation_days()
-    # The page's three lists of entries: which entries they hold is remembered for the day
+    # The page's three lists of entries: which entries they hold is cached for the day
     # (until the journal changes); the entries and their tags come in two queries.
-    lists = remember(user, ("home-lists", today), lambda: _home_lists(entries, today, earlier))
+    lists = cached(user, ("home-lists", today), lambda: _home_lists(entries, today, earlier))
     listed = (lists.recent, lists.on_this_day, lists.last_separation)
     shown = entries.for_list().in_bulk([pk for ids in listed for pk in ids])
     recent, on_this_day, last_separation_entries = (
@@ -121,10 +121,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "situation": situation,
         "another": another + 1,
         "answered_today": prompt is not None and prompt.pk in lists.today_prompts,
-        "streak": remember(user, ("streak", today), lambda: entries.streak(today)),
+        "streak": entries.streak(today),
         "wrote_today": bool(lists.today_prompts),
         "recent": recent,
         "on_this_day": on_this_day,
-        "entry_count": remember(user, "entry-count", entries.count),
+        "entry_count": entries.count(),
     }
     return render(request, "journal/home.html", context)

@@ -9,7 +9,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms import PromptFilterForm, PromptForm
-from ..memo import remember
 from ..models import Entry, Prompt
 from .owned import own_prompt_or_404
 
@@ -18,11 +17,7 @@ from .owned import own_prompt_or_404
 @require_GET
 def prompt_list(request: HttpRequest) -> HttpResponse:
     visible = Prompt.objects.for_user(request.user)
-    themes = remember(
-        request.user,
-        "prompt-themes",
-        lambda: sorted(set(visible.exclude(theme="").values_list("theme", flat=True))),
-    )
+    themes = sorted(set(visible.exclude(theme="").values_list("theme", flat=True)))
     filters = PromptFilterForm(request.GET, themes=themes)
     prompts = (
         filters.filter(visible)

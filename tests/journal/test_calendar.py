@@ -1,7 +1,9 @@
 """The calendar page: a year of days as a heat map, the mood by month, the feelings most
-often named, year navigation, and the SVG as XML."""
+often named, year navigation, and the SVG as XML.
 
-import dataclasses
+The geometry (journal.pictures.calendar) is tested in numbers and dates; the words, which
+the templates compose (templates/journal/pictures/), are read from the page."""
+
 import datetime as dt
 import xml.etree.ElementTree as ET
 
@@ -11,18 +13,17 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journal.calendar import (
+from journal.figures import journal_changed
+from journal.pictures.calendar import (
     HM_COLUMNS,
     HM_TOP,
     HM_WIDTH,
-    MONTHS,
     STEP,
     Month,
     YearOfEntries,
     build_heatmap,
     build_mood_picture,
 )
-from journal.memo import journal_changed
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -44,14 +45,50 @@ def day_link(day: str) -> str:
 
 
 def parse(html: str) -> ET.Element:
-    """The includes are XML-compatible markup: parse them whole, legend and all."""
+    """The pictures are XML-compatible markup: parse them whole, legend and all."""
     return ET.fromstring(f"<root>{html}</root>")
+
+
+def heatmap_of(response) -> ET.Element:
+    return parse(_fragment(response.text, '<div class="hm-picture">', "</ul></div>"))
+
+
+def mood_of(response) -> ET.Element:
+    return parse(_fragment(response.text, '<div class="mo-picture">', "</ul></div>"))
+
+
+def image_of(root: ET.Element) -> ET.Element:
+    (image,) = [svg for svg in root.iter(f"{SVG}svg") if svg.get("role") == "img"]
+    return image
+
+
+def words_by_day(response) -> dict[dt.date, str]:
+    """Each day's words as the page says them: a day with entries in its link's title, a
+    day without in its cell's."""
+    root = heatmap_of(response)
+    cells = response.context["heatmap"].cells
+    (days,) = [g for g in root.iter(f"{SVG}g") if g.get("class") == "hm-days"]
+    words = {}
+    for cell, g in zip(cells, days.findall(f"{SVG}g"), strict=True):
+        title = g.find(f"{SVG}title")
+        if title is not None:
+            words[cell.day] = title.text
+    for link in root.iter(f"{SVG}a"):
+        day = d(link.get("href").rsplit("=", 1)[1])
+        assert day not in words  # every day says its words once
+        words[day] = link.find(f"{SVG}title").text
+    assert sorted(words) == [cell.day for cell in cells]
+    return words
+
+
+def legend_of(root: ET.Element, name: str) -> list[str]:
+    legend = next(e for e in root.iter("ul") if e.get("class") == name)
+    return [" ".join("".join(li.itertext()).split()) for li in legend]
 
 
 def empty_year(year: int) -> YearOfEntries:
     months = tuple(
-        Month(n, name, dt.date(year, n, 1), dt.date(year, n, 1), 0, 0, 0, ())
-        for n, name in enumerate(MONTHS, start=1)
+        Month(n, dt.date(year, n, 1), dt.date(year, n, 1), 0, 0, 0, ()) for n in range(1, 13)
     )
     return YearOfEntries(year=year, days={}, months=months)
 
@@ -97,7 +134,8 @@ def test_a_leap_year_has_366_cells_and_29_february_links_to_its_entries(alice_cl
     assert min(days) == d("2024-01-01") and max(days) == d("2024-12-31")
     leap_day = days[d("2024-02-29")]
     assert leap_day.entries == 1
-    assert leap_day.label == "29 February 2024: 1 entry, mood 4"
+    assert leap_day.mood == 4
+    assert words_by_day(response)[d("2024-02-29")] == "29 February 2024: 1 entry, mood 4"
     assert day_link("2024-02-29") in response.text
     assert len(cells_by_day(alice_client.get(CALENDAR, {"year": 2025}))) == 365
 
@@ -120,19 +158,20 @@ def test_weeks_are_columns_and_weekdays_rows_from_monday() -> None:
     assert len({cell.x for cell in heatmap.cells}) == HM_COLUMNS
 
 
-def test_months_and_weekdays_are_labelled() -> None:
+def test_months_and_weekdays_are_labelled(alice_client, alice):
     heatmap = build_heatmap(empty_year(2025), today=dt.date(2040, 1, 1), shade="count")
-    assert [label for _, label in heatmap.months] == [name[:3] for name in MONTHS]
-    xs = [x for x, _ in heatmap.months]
+    assert [month.first for month in heatmap.months] == [dt.date(2025, n, 1) for n in range(1, 13)]
+    xs = [month.at for month in heatmap.months]
     assert xs == sorted(xs)
-    assert [label for _, label in heatmap.weekdays] == [
-        "Mon",
-        "Tue",
-        "Wed",
-        "Thu",
-        "Fri",
-        "Sat",
-        "Sun",
+    assert [tick.day.weekday() for tick in heatmap.weekdays] == list(range(7))
+    assert [len(month.cells) for month in heatmap.months][:3] == [31, 28, 31]
+
+    make_entry(alice, written_on=d("2025-05-05"))
+    root = heatmap_of(alice_client.get(CALENDAR, {"year": 2025}))
+    (labels,) = [g for g in root.iter(f"{SVG}g") if g.get("class") == "hm-labels"]
+    assert [text.text for text in labels] == [
+        *("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()),
+        *("Mon Tue Wed Thu Fri Sat Sun".split()),
     ]
 
 
@@ -148,11 +187,13 @@ def test_days_count_entries_and_average_their_mood(alice_client, alice):
     response = alice_client.get(CALENDAR, {"year": 2025})
 
     days = cells_by_day(response)
-    assert days[d("2025-03-03")].label == "3 March 2025: 2 entries, mood 3.5"
-    assert days[d("2025-03-04")].label == "4 March 2025: 1 entry"
-    assert days[d("2025-03-05")].label == "5 March 2025: 2 entries, mood 2"
-    assert days[d("2025-03-06")].label == "6 March 2025: 4 entries, mood 5"
-    assert days[d("2025-03-07")].label == "7 March 2025: no entries"
+    assert [days[d(f"2025-03-0{n}")].mood for n in range(3, 8)] == [3.5, None, 2, 5, None]
+    words = words_by_day(response)
+    assert words[d("2025-03-03")] == "3 March 2025: 2 entries, mood 3.5"
+    assert words[d("2025-03-04")] == "4 March 2025: 1 entry"
+    assert words[d("2025-03-05")] == "5 March 2025: 2 entries, mood 2"
+    assert words[d("2025-03-06")] == "6 March 2025: 4 entries, mood 5"
+    assert words[d("2025-03-07")] == "7 March 2025: no entries"
     shades = {day: days[d(day)].shade for day in ["2025-03-03", "2025-03-04", "2025-03-06"]}
     assert shades == {"2025-03-03": "c2", "2025-03-04": "c1", "2025-03-06": "c3"}
     assert days[d("2025-03-07")].shade == ""
@@ -160,7 +201,7 @@ def test_days_count_entries_and_average_their_mood(alice_client, alice):
     sizes = [days[d(day)].fill_size for day in ["2025-03-04", "2025-03-03", "2025-03-06"]]
     assert sizes == sorted(sizes) and len(set(sizes)) == 3
     assert "<title>3 March 2025: 2 entries, mood 3.5</title>" in response.text
-    assert response.context["heatmap"].desc == (
+    assert image_of(heatmap_of(response)).find(f"{SVG}desc").text == (
         "9 entries on 4 days of 2025. The most in one day: 4, on 6 March 2025."
     )
     links = response.context["heatmap"].linked
@@ -181,9 +222,9 @@ def test_shade_by_mood_tells_days_without_mood_from_days_without_entries(alice_c
     shades = [days[d(f"2025-01-{n}")].shade for n in range(10, 15)]
     assert shades == ["m1", "m3", "m5", "unrated", ""]
     assert 'fill="url(#hm-pat-unrated)"' in response.text
-    heatmap = response.context["heatmap"]
-    assert heatmap.title == "Average mood per day, 2025"
-    assert [item.label for item in heatmap.legend] == [
+    root = heatmap_of(response)
+    assert image_of(root).find(f"{SVG}title").text == "Average mood per day, 2025"
+    assert legend_of(root, "hm-legend")[:7] == [
         "No entry",
         "Entries, no mood",
         "1 · Very low",
@@ -211,10 +252,13 @@ def test_today_is_marked_and_later_days_are_still_to_come(alice_client, alice):
     assert response.context["year"] == today.year
     heatmap = response.context["heatmap"]
     assert heatmap.today.day == today
-    assert heatmap.today.label == f"{today.day} {today:%B %Y} (today): no entries"
+    words = words_by_day(response)
+    assert words[today] == f"{today.day} {today:%B %Y} (today): no entries"
     assert 'class="hm-today"' in response.text
     later = [cell for cell in heatmap.cells if cell.day > today]
-    assert all(cell.is_future and cell.label.endswith("still to come") for cell in later)
+    assert all(cell.is_future for cell in later)
+    assert all(words[cell.day].endswith(": still to come") for cell in later)
+    assert ("Still to come" in legend_of(heatmap_of(response), "hm-legend")) == bool(later)
 
     last_year = alice_client.get(CALENDAR, {"year": today.year - 1})
     assert last_year.context["heatmap"].today is None
@@ -308,7 +352,9 @@ def test_an_empty_year_still_shows_its_grid_and_the_way_to_other_years(alice_cli
     assert f"Nothing written in {this_year - 1}." in response.text
     assert len(response.context["heatmap"].cells) in {365, 366}
     assert response.context["heatmap"].linked == ()
-    assert response.context["heatmap"].desc == f"No entries in {this_year - 1}."
+    image = image_of(heatmap_of(response))
+    assert image.find(f"{SVG}desc").text == f"No entries in {this_year - 1}."
+    assert "Select a day" not in response.text
     assert 'rel="prev"' in response.text and 'rel="next"' in response.text
     assert "Month by month" not in response.text
     assert alice_client.get(CALENDAR).context["data"].is_empty
@@ -329,14 +375,20 @@ def test_monthly_mood_averages_entries_and_leaves_gaps(alice_client, alice):
     response = alice_client.get(CALENDAR, {"year": 2025})
 
     months = response.context["data"].months
-    assert [m.mood_text for m in months[:5]] == ["3.7", "2.0", "", "4.0", ""]
+    assert [m.mood for m in months[:5]] == [pytest.approx(11 / 3), 2, None, 4, None]
     assert [m.entries for m in months[:5]] == [3, 1, 1, 1, 0]
     picture = response.context["mood_picture"]
     assert len(picture.points) == 3
     (line,) = picture.lines  # January-February; April stands alone
     assert line.count(",") == 2
-    assert picture.points[0].label == "January 2025: mood 3.7 (3 of 3 entries with a mood)"
-    assert picture.desc == (
+    assert (picture.high.number, picture.low.number, picture.missing) == (4, 2, 9)
+    image = image_of(mood_of(response))
+    assert [c.find(f"{SVG}title").text for c in image.iter(f"{SVG}circle")] == [
+        "January 2025: mood 3.7 (3 of 3 entries with a mood)",
+        "February 2025: mood 2.0 (1 of 1 entry with a mood)",
+        "April 2025: mood 4.0 (1 of 1 entry with a mood)",
+    ]
+    assert image.find(f"{SVG}desc").text == (
         "Average mood by month in 2025, from 1 (very low) to 5 (bright): highest in April (4.0), "
         "lowest in February (2.0). 9 months have no mood."
     )
@@ -347,8 +399,9 @@ def test_monthly_mood_averages_entries_and_leaves_gaps(alice_client, alice):
 def test_no_mood_in_the_year_draws_no_line(alice_client, alice):
     make_entry(alice, written_on=d("2025-05-05"))
     response = alice_client.get(CALENDAR, {"year": 2025})
-    assert response.context["mood_picture"] is None
+    assert not response.context["mood_picture"]
     assert "there is no line to draw" in response.text
+    assert 'class="mo-picture"' not in response.text
     assert "Month by month in 2025" in response.text
 
 
@@ -437,7 +490,7 @@ def test_the_heatmap_svg_is_well_formed_accessible_and_csp_safe(alice_client, al
     response = alice_client.get(CALENDAR, {"year": 2025, "shade": "mood"})
 
     html = render_to_string(
-        "journal/includes/heatmap_svg.html", {"heatmap": response.context["heatmap"]}
+        "journal/pictures/heatmap.html", {"heatmap": response.context["heatmap"]}
     )
     root = parse(html)
 
@@ -447,7 +500,8 @@ def test_the_heatmap_svg_is_well_formed_accessible_and_csp_safe(alice_client, al
     assert image.find(f"{SVG}desc").text == (
         "2 entries on 2 days of 2025. Mood averaged 3 out of 5."
     )
-    assert len(list(image.iter(f"{SVG}title"))) == 1 + 365  # the picture's and each day's
+    # The picture's, and each day's without entries: a day with entries says it in its link.
+    assert len(list(image.iter(f"{SVG}title"))) == 1 + 365 - 2
     assert not list(image.iter(f"{SVG}a"))  # links inside role=img would be hidden
     links = list(root.iter(f"{SVG}a"))
     assert [a.get("href") for a in links] == [
@@ -481,7 +535,7 @@ def test_the_mood_svg_is_well_formed_accessible_and_csp_safe(alice_client, alice
 
     root = parse(
         render_to_string(
-            "journal/includes/mood_svg.html", {"picture": response.context["mood_picture"]}
+            "journal/pictures/mood.html", {"picture": response.context["mood_picture"]}
         )
     )
 
@@ -503,45 +557,6 @@ def test_the_picture_numbers_are_not_localized(alice_client, alice, settings):
     response = alice_client.get(CALENDAR, {"year": 2025}, HTTP_ACCEPT_LANGUAGE="de")
     assert 'cx="77.9" cy="136"' in response.text
     assert 'viewBox="0 0 962 145"' in response.text
-
-
-def test_the_pictures_escape_every_word() -> None:
-    words = "<script>alert('x & y')</script>"
-    march = d("2025-03-03")
-    heatmap = build_heatmap(empty_year(2025), today=dt.date(2040, 1, 1), shade="mood")
-    heatmap = dataclasses.replace(
-        heatmap,
-        title=words,
-        desc=words,
-        cells=tuple(
-            dataclasses.replace(cell, label=words, entries=1, shade="unrated")
-            if cell.day == march
-            else cell
-            for cell in heatmap.cells
-        ),
-    )
-    data = empty_year(2025)
-    data = dataclasses.replace(
-        data, months=(dataclasses.replace(data.months[0], entries=1, rated=1, mood_sum=3),)
-    )
-    picture = build_mood_picture(data)
-    picture = dataclasses.replace(
-        picture,
-        title=words,
-        desc=words,
-        points=tuple(dataclasses.replace(point, label=words) for point in picture.points),
-    )
-
-    for html in (str(heatmap.html()), str(picture.html())):
-        assert "<script>" not in html
-        assert "&lt;script&gt;alert(&#x27;x &amp; y&#x27;)&lt;/script&gt;" in html
-        root = parse(html)  # still well-formed, and the words read back as written
-        (image,) = [svg for svg in root.iter(f"{SVG}svg") if svg.get("role") == "img"]
-        assert image.find(f"{SVG}title").text == words
-        assert image.find(f"{SVG}desc").text == words
-    (link,) = parse(str(heatmap.html())).iter(f"{SVG}a")
-    assert link.find(f"{SVG}title").text == words
-    assert link.get("href") == "/entries/?from=2025-03-03&to=2025-03-03"
 
 
 def test_build_mood_picture_is_none_for_an_empty_year() -> None:

@@ -1,13 +1,28 @@
-"""Entry cards and prompt items are drawn in Python (journal.cards): what they show, and
-that everything the user wrote comes out escaped."""
+"""Entry cards and prompt items (templates/journal/includes/): what they show, and that
+everything the user wrote comes out escaped."""
 
 import datetime as dt
 
-from journal.cards import entry_cards, prompt_items
+from django.template.loader import render_to_string
+
 from journal.models import Entry, Prompt
 from tests.factories import make_entry
 
 HOSTILE = '<img src=x onerror=alert(1)> & "q"'
+
+
+def entry_cards(entries, level=3) -> str:
+    return "".join(
+        render_to_string("journal/includes/entry_card.html", {"entry": entry, "level": level})
+        for entry in entries
+    )
+
+
+def prompt_items(prompts) -> str:
+    return "".join(
+        render_to_string("journal/includes/prompt_item.html", {"prompt": prompt})
+        for prompt in prompts
+    )
 
 
 def test_a_card_shows_the_entry_and_escapes_what_the_user_wrote(alice):

@@ -9,9 +9,10 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from journal.archive.importing import journal_import
+from journal.archive.reading import ImportRejected
 from journal.dates import latest_date
 from journal.models import Draft, Entry, TimelineEvent
-from journal.services import ImportRejected, journal_import
 from tests.factories import make_entry
 from tests.journal.test_entries import VALID
 

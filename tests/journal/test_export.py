@@ -18,7 +18,8 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal.export import markdown_text, yaml_scalar
+from journal.archive.frontmatter import yaml_scalar
+from journal.archive.plain import markdown_text
 from journal.models import Entry, Prompt, TimelineEvent
 from tests.factories import make_entry
 

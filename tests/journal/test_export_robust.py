@@ -13,7 +13,7 @@ import frontmatter
 import pytest
 from django.urls import reverse
 
-from journal.export import ExportInterrupted
+from journal.archive.writing import ExportInterrupted
 from journal.models import Entry
 from tests.factories import make_entry
 

@@ -12,15 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from bench.zips import lying_sizes
-from journal.export import Selection, stream_zip
+from journal.archive.importing import journal_import
+from journal.archive.reading import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_FILES, ImportRejected
+from journal.archive.selection import Selection
+from journal.archive.writing import stream_zip
 from journal.forms import MAX_UPLOAD_BYTES, ImportForm
 from journal.models import Entry, Prompt, Tag, TimelineEvent
-from journal.services import (
-    MAX_ARCHIVE_BYTES,
-    MAX_ARCHIVE_FILES,
-    ImportRejected,
-    journal_import,
-)
 from journal.timeline import Timeline
 from tests.factories import make_entry, make_user
 from tests.journal.test_export import AWKWARD_BODIES, AWKWARD_TITLES, event

@@ -8,16 +8,17 @@ import re
 import struct
 import time
 import tracemalloc
+import zipfile
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from bench.zips import lying_sizes
-from journal import services
+from journal.archive import importing, reading
+from journal.archive.reading import ImportRejected
 from journal.demo import create_demo_journal
 from journal.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Entry
-from journal.services import ImportRejected
 from tests.factories import make_user
 from tests.journal.test_import import (
     IMPORT,
@@ -161,7 +162,7 @@ def test_a_yaml_alias_bomb_is_refused_before_it_expands(alice):
 def test_front_matter_values_of_the_whole_archive_are_counted(alice, monkeypatch):
     """Keys spread over many files, each under its own limits: the archive's budget stops
     them at the file that passes it (lowered here from 500,000 to keep the test fast)."""
-    monkeypatch.setattr(services, "MAX_ARCHIVE_VALUES", 1_000)
+    monkeypatch.setattr(reading, "MAX_ARCHIVE_VALUES", 1_000)
     keys = [f"k{number}: v" for number in range(90)]  # 183 values a file, with the date
     files = {f"entries/{number:02}.md": front_matter(*keys) for number in range(10)}
     problems, _, _ = refusal(alice, make_zip(files))
@@ -174,8 +175,8 @@ def test_front_matter_values_of_the_whole_archive_are_counted(alice, monkeypatch
 
 def test_more_than_10000_entries_are_refused_from_the_headers(alice):
     buffer = io.BytesIO()
-    with services.zipfile.ZipFile(buffer, "w", services.zipfile.ZIP_STORED) as archive:
-        for number in range(services.MAX_ENTRY_FILES + 1):
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for number in range(reading.MAX_ENTRY_FILES + 1):
             archive.writestr(f"entries/{number:05}.md", FRONT + "Hi.")
     problems, seconds, _ = refusal(alice, buffer.getvalue())
     assert problems == [
@@ -241,7 +242,7 @@ def test_an_import_that_runs_out_of_time_stops_at_a_file_and_imports_nothing(ali
     """Texts that each render within journal.markdown's budget could still add up: the
     import stops at MAX_IMPORT_SECONDS (here at once) rather than run into the worker's
     timeout."""
-    monkeypatch.setattr(services, "MAX_IMPORT_SECONDS", 0)
+    monkeypatch.setattr(importing, "MAX_IMPORT_SECONDS", 0)
     data = make_zip({"entries/a.md": FRONT + "A.", "entries/b.md": FRONT + "B."})
     problems, _, _ = refusal(alice, data)
     assert problems == [
@@ -266,7 +267,7 @@ def test_an_entry_at_every_limit_imports(alice):
     title = "t" * TITLE_MAX_LENGTH
     body = "😀" * BODY_MAX_LENGTH  # 400 KB of text: the file stays under 512 KB
     text = front_matter(f"title: {title}", *keys, body=body)
-    assert len(text.encode()) < services.MAX_ENTRY_FILE_BYTES
+    assert len(text.encode()) < reading.MAX_ENTRY_FILE_BYTES
     assert run_import(alice, make_zip({"entries/full.md": text})).created == 1
     entry = Entry.objects.get(user=alice)
     assert (entry.title, len(entry.body)) == (title, BODY_MAX_LENGTH)

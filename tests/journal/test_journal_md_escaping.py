@@ -13,7 +13,8 @@ from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal.export import markdown_text, parse_timeline
+from journal.archive.plain import markdown_text
+from journal.archive.timeline_file import parse_timeline
 from journal.models import Prompt, TimelineEvent
 from tests.factories import make_entry
 

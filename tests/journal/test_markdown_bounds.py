@@ -13,10 +13,12 @@ import pytest
 from django.urls import reverse
 
 from bench.rendering import corpus
-from journal.export import Selection, stream_zip
+from journal.archive.importing import journal_import
+from journal.archive.reading import ImportRejected
+from journal.archive.selection import Selection
+from journal.archive.writing import stream_zip
 from journal.markdown import MAX_NESTING, MarkdownRefused, render_markdown
 from journal.models import BODY_MAX_LENGTH, Entry, EntryRevision, TimelineEvent
-from journal.services import ImportRejected, journal_import
 from journal.timeline import Timeline
 from tests.factories import make_entry
 from tests.journal.test_entries import VALID

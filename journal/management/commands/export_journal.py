@@ -3,7 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from journal.export import Selection, stream_markdown, stream_zip
+from journal.archive.document import stream_markdown
+from journal.archive.selection import Selection
+from journal.archive.writing import stream_zip
 from journal.timeline import Timeline
 
 

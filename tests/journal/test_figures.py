@@ -1,6 +1,6 @@
-"""Figures derived from the whole journal are remembered per process (journal.memo) under
-the user's journal_version. Every way the journal changes must show on the next page, and
-one user's figures must never reach another."""
+"""Figures derived from the whole journal are cached (journal.figures) under the user's
+journal stamp. Every way the journal changes must show on the next page, and one user's
+figures must never reach another."""
 
 import datetime as dt
 
@@ -161,3 +161,67 @@ def test_a_change_shows_later_in_the_same_request(alice):
     assert Timeline(alice, today).events == []
     TimelineEvent.objects.create(user=alice, kind=EventKind.URGE, occurred_on=today)
     assert [event.kind for event in Timeline(alice, today).events] == ["urge"]
+
+
+# Every write path, then the next read -------------------------------------------------------
+
+
+def rows_now(client) -> tuple[int, float | None]:
+    """(entries, average mood) of the timeline's period that holds 2025: figures the
+    timeline caches until the journal changes."""
+    (row,) = [r for r in client.get(TIMELINE).context["rows"] if r.period.kind == "together"]
+    return row.entries, row.average_mood
+
+
+def test_every_write_path_shows_on_the_next_read(alice_client, alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.journal.test_entries import VALID
+    from tests.journal.test_import import make_zip
+
+    TimelineEvent.objects.create(
+        user=alice, kind=EventKind.MEETING, occurred_on=dt.date(2025, 1, 1)
+    )
+    assert rows_now(alice_client) == (0, None)
+
+    # The entry form: a new entry, then an edit.
+    alice_client.post(reverse("journal:entry-create"), {**VALID, "mood": "2"})
+    assert rows_now(alice_client) == (1, 2)
+    entry = Entry.objects.get(user=alice)
+    edit = reverse("journal:entry-edit", args=[entry.pk])
+    alice_client.post(edit, {**VALID, "mood": "4", "version": entry.version})
+    assert rows_now(alice_client) == (1, 4)
+
+    # Autosave keeps a draft, which the next new-entry page offers.
+    alice_client.post(
+        reverse("journal:autosave"), {"draft_key": "c" * 32, "title": "T", "body": "Half a thought"}
+    )
+    assert f"?draft={'c' * 32}" in alice_client.get(reverse("journal:entry-create")).text
+
+    # An import.
+    archive = make_zip({"entries/a.md": "---\ndate: 2025-03-15\nmood: 1\n---\nImported.\n"})
+    upload = SimpleUploadedFile("mirror-journal.zip", archive, content_type="application/zip")
+    alice_client.post(reverse("journal:import"), {"archive": upload})
+    assert rows_now(alice_client) == (2, 2.5)
+
+    # Bulk writes: update, create, delete.
+    Entry.objects.filter(user=alice).update(mood=5)
+    assert rows_now(alice_client) == (2, 5)
+    Entry.objects.bulk_create(
+        [Entry(user=alice, body="Bulk.", written_on=dt.date(2025, 4, 1), mood=2)]
+    )
+    assert rows_now(alice_client) == (3, 4)
+    Entry.objects.filter(user=alice, mood=5).delete()
+    assert rows_now(alice_client) == (1, 2)
+
+    # Deleting one through its page.
+    alice_client.post(reverse("journal:entry-delete", args=[Entry.objects.get(user=alice).pk]))
+    assert rows_now(alice_client) == (0, None)
+
+
+def test_a_bulk_write_renews_only_the_journals_it_touches(alice, bob):
+    make_entry(alice)
+    make_entry(bob)
+    before = version(bob)
+    Entry.objects.filter(user=alice).update(mood=3)
+    assert version(bob) == before

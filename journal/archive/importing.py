@@ -1,12 +1,11 @@
-"""Operations that span several models (see STYLE.md): keyword-only, one transaction each."""
+"""The import: plan every file, then write all of it in one transaction, or nothing.
+
+Each reader (the Mirror zip today) turns a file into entry plans and event records; planning
+matches them with the user's entries, and writing renders and stores them, bounded in time."""
 
 import datetime as dt
-import io
-import struct
 import time
 import uuid
-import zipfile
-import zlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -14,26 +13,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .export import (
-    EntryFile,
-    EventRecord,
-    FormatProblem,
-    note_key,
-    parse_entry_file,
-    parse_timeline,
-    read_choice,
-    read_date,
-    read_feelings,
-    read_id,
-    read_moment,
-    read_mood,
-    read_text,
-    read_words,
-)
-from .markdown import MarkdownRefused
-from .memo import journal_changed
-from .models import (
-    BODY_MAX_LENGTH,
+from ..markdown import MarkdownRefused
+from ..models import (
     TAGS_SEPARATOR,
     TITLE_MAX_LENGTH,
     Entry,
@@ -43,47 +24,33 @@ from .models import (
     Tag,
     TimelineEvent,
 )
-from .tags import TagProblem, clean_tags, tag_key
+from ..tags import TagProblem, clean_tags, tag_key
+from .frontmatter import (
+    EntryFile,
+    FormatProblem,
+    read_choice,
+    read_date,
+    read_feelings,
+    read_id,
+    read_moment,
+    read_mood,
+    read_text,
+    read_words,
+)
+from .reading import (
+    MAX_IMPORT_SECONDS,
+    MAX_TIMELINE_EVENTS,
+    TIMELINE,
+    ImportRejected,
+    event_problems,
+    read_archive,
+)
+from .timeline_file import EventRecord, note_key, parse_timeline
 
-# What an import reads. A ten-year journal (seed_demo: 3,650 entries of 150-740 words and a
-# timeline of 50 events) is a 3 MB zip of 8.9 MB of text, 30 YAML values an entry, files
-# under 5 KB. Rendering every new entry is most of an import's time (some 2.5 s a megabyte
-# of text, bench/import.py), so the text an archive may hold is set by the time a request
-# may take: 12 MB, some 30 s, within MAX_IMPORT_SECONDS below; ten years of 600-word days
-# fit. The limits are checked from the zip's headers before anything is unpacked (the
-# number of files even before zipfile reads the list of them), then on each file as it is
-# unpacked, before the next one.
-MAX_ARCHIVE_FILES = 20_000  # members of any kind, folders included
-MAX_ENTRY_FILES = 10_000
-MAX_ARCHIVE_BYTES = 12 * 1024 * 1024  # unpacked, the entry files and timeline.md together
-# An entry file: a body of BODY_MAX_LENGTH 4-byte characters and the longest front matter.
-MAX_ENTRY_FILE_BYTES = 512 * 1024
-# YAML keys, values and list items of all files together: 40 an entry at MAX_ENTRY_FILES (an
-# export writes about 30). Reading them costs about 4 s a million.
-MAX_ARCHIVE_VALUES = 400_000
-MAX_TIMELINE_BYTES = 4 * 1024 * 1024
-MAX_TIMELINE_EVENTS = 5_000
-# The longest one import may take. Within the limits above a hostile archive is refused in
-# seconds and an honest one imports in under 30 s, but texts that render slowly (each one
-# within journal.markdown's budget) could still add up: the import is refused at this
-# point, naming the file it reached, rather than the worker being killed at
-# GUNICORN_TIMEOUT (60 s) with no word to the user.
-MAX_IMPORT_SECONDS = 45
-TIMELINE = "timeline.md"
 # What rendering a body or a note may refuse (journal.markdown bounds its work); reported as
 # a problem of that file, like any other, and nothing is imported.
 RENDER_REFUSALS: tuple[type[Exception], ...] = (MarkdownRefused,)
-MAX_PROBLEMS_SHOWN = 100
 _ID_BATCH = 500
-_SYMLINK = 0o120000
-
-
-class ImportRejected(Exception):
-    """The archive was refused; nothing was changed. `problems` says why, per file."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems[:3]))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -118,7 +85,7 @@ def journal_import(*, user, archive_file) -> ImportResult:
     transaction rolls back.
     """
     deadline = time.monotonic() + MAX_IMPORT_SECONDS
-    files, timeline_text, problems = _read_archive(archive_file)
+    files, timeline_text, problems = read_archive(archive_file)
     parsed: list[_EntryPlan] = []
     seen_ids: dict[uuid.UUID, str] = {}
     for file in files:
@@ -139,7 +106,7 @@ def journal_import(*, user, archive_file) -> ImportResult:
         events, timeline_problems = parse_timeline(
             timeline_text, TIMELINE, max_events=MAX_TIMELINE_EVENTS
         )
-        problems.extend(timeline_problems or _event_problems(events))
+        problems.extend(timeline_problems or event_problems(events))
     if problems:
         raise ImportRejected(problems)
 
@@ -155,7 +122,6 @@ def journal_import(*, user, archive_file) -> ImportResult:
 
     result = _write_entries(user, parsed, deadline=deadline)
     events_created, events_unchanged = _restore_events(user, events, deadline=deadline)
-    journal_changed(user.pk)  # bulk writes send no signals
     return ImportResult(
         created=result["created"],
         updated=result["updated"],
@@ -163,239 +129,6 @@ def journal_import(*, user, archive_file) -> ImportResult:
         events_created=events_created,
         events_unchanged=events_unchanged,
     )
-
-
-# The archive ------------------------------------------------------------------------------
-
-
-def _unsafe_name(name: str) -> bool:
-    parts = name.replace("\\", "/").split("/")
-    return (
-        not name
-        or "\x00" in name
-        or name.startswith(("/", "\\"))
-        or (len(name) > 1 and name[0].isalpha() and name[1] == ":")
-        or ".." in parts
-    )
-
-
-def _read_archive(archive_file) -> tuple[list[EntryFile], str | None, list[str]]:
-    """The entry files of a zip (parsed), its timeline.md as text, and the problems of the
-    files that could not be read. A hostile archive is refused from its headers, before
-    anything is unpacked, or while a file is unpacked, as soon as it passes a limit."""
-    try:
-        listed = _listed_files(archive_file)
-        if listed > MAX_ARCHIVE_FILES:
-            raise ImportRejected(
-                [
-                    f"The archive holds more than {MAX_ARCHIVE_FILES:,} files; Mirror imports "
-                    f"at most {MAX_ARCHIVE_FILES:,}."
-                ]
-            )
-        archive = zipfile.ZipFile(archive_file)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise ImportRejected(
-            ["This file is not a zip archive. Choose the .zip file that Mirror's export made."]
-        ) from None
-    with archive:
-        infos = archive.infolist()
-        problems = []
-        for info in infos:
-            if _unsafe_name(info.filename):
-                problems.append(
-                    f"{info.filename!r}: a path that leaves the archive's folder is not allowed."
-                )
-            elif (info.external_attr >> 16) & 0o170000 == _SYMLINK:
-                problems.append(f"{info.filename}: the archive holds a link, which is not allowed.")
-            elif info.flag_bits & 0x1:
-                problems.append(f"{info.filename}: password-protected files cannot be imported.")
-        names = [info.filename for info in infos]
-        if len(set(names)) != len(names):
-            problems.append("The archive holds two files with the same name.")
-        if problems:
-            raise ImportRejected(problems)
-        members = _members([info for info in infos if _worth_reading(info)])
-        _check_members(members)
-        return _read_members(archive, members)
-
-
-def _listed_files(archive_file) -> int:
-    """How many files the zip's central directory (its list of files) holds, counted up to
-    MAX_ARCHIVE_FILES + 1 before ZipFile reads it: ZipFile makes an object of every record
-    first, and a 50 MB upload of 47-byte records lists a million files (7 s and 500 MB).
-    The records are found with zipfile's own _EndRecData, so they are the bytes ZipFile
-    reads next; 0 when there is no list, which ZipFile then reports."""
-    end = zipfile._EndRecData(archive_file)
-    if not end:
-        return 0
-    size = end[zipfile._ECD_SIZE]
-    start = end[zipfile._ECD_LOCATION] - size
-    if end[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:
-        start -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator
-    if start < 0:
-        return 0
-    archive_file.seek(start)
-    count = read = 0
-    while read < size and count <= MAX_ARCHIVE_FILES:
-        record = archive_file.read(zipfile.sizeCentralDir)
-        if len(record) < zipfile.sizeCentralDir or record[:4] != zipfile.stringCentralDir:
-            break  # a damaged list: ZipFile refuses it
-        name_extra_comment = sum(struct.unpack_from("<3H", record, 28))
-        archive_file.seek(name_extra_comment, io.SEEK_CUR)
-        read += zipfile.sizeCentralDir + name_extra_comment
-        count += 1
-    return count
-
-
-def _worth_reading(info: zipfile.ZipInfo) -> bool:
-    """Files, not folders, and none a system or an editor added (__MACOSX/, .obsidian/)."""
-    parts = info.filename.split("/")
-    hidden = parts[0] == "__MACOSX" or any(part.startswith(".") for part in parts)
-    return not info.is_dir() and not hidden
-
-
-def _top_folder(infos: list[zipfile.ZipInfo]) -> str:
-    """The one folder everything sits in, when a zip tool wrapped the export in one."""
-    tops = {info.filename.split("/", 1)[0] for info in infos}
-    if len(tops) == 1 and all("/" in info.filename for info in infos):
-        top = tops.pop()
-        if top != "entries":
-            return top + "/"
-    return ""
-
-
-def _members(infos: list[zipfile.ZipInfo]) -> list[tuple[str, zipfile.ZipInfo]]:
-    """The entry files and timeline.md, by their path inside the export, in path order.
-    README.md, and anything else a person put beside the entries, is left out."""
-    prefix = _top_folder(infos)
-    members = []
-    for info in infos:
-        path = info.filename.removeprefix(prefix)
-        if _is_entry(path) or path == TIMELINE:
-            members.append((path, info))
-    return sorted(members, key=lambda member: member[0])
-
-
-def _is_entry(path: str) -> bool:
-    return path.startswith("entries/") and path.lower().endswith(".md")
-
-
-def _check_members(members: list[tuple[str, zipfile.ZipInfo]]) -> None:
-    """The limits the archive's own headers show, before a byte of any file is unpacked.
-    Only the files an import reads count: pictures or notes beside them are never unpacked."""
-    entries = sum(1 for path, _ in members if _is_entry(path))
-    if entries > MAX_ENTRY_FILES:
-        raise ImportRejected(
-            [
-                f"The archive holds {entries:,} entry files; Mirror imports up to "
-                f"{MAX_ENTRY_FILES:,} entries at a time. Export a range of dates (or one "
-                "period), or split the archive, and import each part."
-            ]
-        )
-    problems = []
-    for path, info in members:
-        limit = MAX_ENTRY_FILE_BYTES if _is_entry(path) else MAX_TIMELINE_BYTES
-        if info.file_size > limit:
-            problems.append(f"{path}: the file is {_size(info.file_size)}; {_too_large(path)}")
-    if problems:
-        raise ImportRejected(problems)
-    declared = sum(info.file_size for _, info in members)
-    if declared > MAX_ARCHIVE_BYTES:
-        raise ImportRejected(
-            [
-                f"The archive unpacks to {_size(declared)}; Mirror imports at most "
-                f"{_size(MAX_ARCHIVE_BYTES)}."
-            ]
-        )
-
-
-def _too_large(path: str) -> str:
-    if _is_entry(path):
-        return (
-            f"Mirror reads entry files up to {_size(MAX_ENTRY_FILE_BYTES)} (an entry keeps up "
-            f"to {BODY_MAX_LENGTH:,} characters)"
-        )
-    return f"Mirror reads a timeline of up to {_size(MAX_TIMELINE_BYTES)}"
-
-
-def _size(size: int) -> str:
-    if size < 2**20:
-        return f"{size / 2**10:,.0f} KB"
-    return f"{size / 2**20:,.1f} MB".replace(".0 MB", " MB")
-
-
-def _read_members(
-    archive: zipfile.ZipFile, members: list[tuple[str, zipfile.ZipInfo]]
-) -> tuple[list[EntryFile], str | None, list[str]]:
-    """Each file unpacked, checked and parsed before the next is read, so a file that breaks
-    a limit costs no more than the limit, and only what was parsed is kept."""
-    budget = MAX_ARCHIVE_BYTES
-    values_budget = MAX_ARCHIVE_VALUES
-    files: list[EntryFile] = []
-    timeline_text = None
-    problems = []
-    for path, info in members:
-        # The header's size is a claim: read no more than it (and the budget) allows.
-        limit = min(info.file_size, budget)
-        try:
-            with archive.open(info) as member:
-                data = member.read(limit + 1)  # zipfile inflates no more than it is asked for
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError):
-            raise ImportRejected(
-                [
-                    f"{path}: the file is damaged or larger than the archive says "
-                    "(Mirror stopped reading it). Export again and import the new zip."
-                ]
-            ) from None
-        if len(data) > limit:
-            raise ImportRejected(
-                [f"{path}: the file is larger than the archive says; the import was stopped."]
-            )
-        budget -= len(data)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            problems.append(f"{path}: the file is not UTF-8 text; save it as UTF-8 and try again")
-            continue
-        del data
-        if "\x00" in text:
-            problems.append(f"{path}: the file holds a NUL character, which text cannot hold")
-            continue
-        if not _is_entry(path):
-            timeline_text = text
-            continue
-        try:
-            file = parse_entry_file(path, text)
-        except FormatProblem as problem:
-            problems.append(f"{path}: {problem}")
-            continue
-        values_budget -= file.values_read
-        if values_budget < 0:
-            raise ImportRejected(
-                [
-                    f"{path}: with this file, the front matter of the archive holds more than "
-                    f"{MAX_ARCHIVE_VALUES:,} keys, values and list items; Mirror imports up to "
-                    f"{MAX_ARCHIVE_VALUES:,} at a time. Split the archive and import each part."
-                ]
-            )
-        files.append(file)
-    if not files and timeline_text is None and not problems:
-        raise ImportRejected(
-            [
-                "The archive holds no entries/…md files and no timeline.md: is it a zip made "
-                "by Mirror's export?"
-            ]
-        )
-    return files, timeline_text, problems
-
-
-def _event_problems(events: list[EventRecord]) -> list[str]:
-    return [
-        f"{TIMELINE}: the note of the {event.kind} on {event.occurred_on} is "
-        f"{len(event.note):,} characters; Mirror keeps notes up to {BODY_MAX_LENGTH:,} characters"
-        for event in events
-        if len(event.note) > BODY_MAX_LENGTH
-    ]
 
 
 # Entries ----------------------------------------------------------------------------------
@@ -589,7 +322,7 @@ def _write_entries(user, plans: list[_EntryPlan], *, deadline: float) -> dict[st
     _insert_entries(new, problems, deadline=deadline)
     if problems:
         raise ImportRejected(problems)  # the transaction takes back what was written
-    Entry.tags.through.objects.bulk_create(links, batch_size=_ID_BATCH)
+    Entry.objects.link_tags(user, links, batch_size=_ID_BATCH)
     return counts
 
 
