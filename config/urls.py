@@ -2,15 +2,11 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from journal.views import home as home_views
-
 # The admin's login goes through allauth, so its rate limits and two-factor apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", home_views.home, name="home"),
-    path("healthz", home_views.healthz, name="healthz"),
-    path("readyz", home_views.readyz, name="readyz"),
+    path("", include("journal.root_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

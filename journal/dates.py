@@ -9,6 +9,7 @@ import datetime as dt
 from django.utils import timezone
 
 from .models import EARLIEST_DATE_YEAR
+from .text import day_text
 
 EARLIEST_DATE = dt.date(EARLIEST_DATE_YEAR, 1, 1)
 
@@ -29,7 +30,7 @@ def in_range(day: dt.date, today: dt.date | None = None) -> bool:
 
 def span_text(today: dt.date | None = None) -> str:
     """'1 January 1900 to 14 March 2027', for messages."""
-    return f"{EARLIEST_DATE:%-d %B %Y} to {latest_date(today):%-d %B %Y}"
+    return f"{day_text(EARLIEST_DATE)} to {day_text(latest_date(today))}"
 
 
 def out_of_range_message(today: dt.date | None = None) -> str:

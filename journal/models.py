@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from .figures import journal_changed, journal_changed_where
 from .markdown import render_markdown, stored_html
 from .tags import TAG_KEY_MAX_LENGTH, TAG_MAX_LENGTH, tag_key
+from .text import day_text
 
 
 class Kind(models.TextChoices):
@@ -408,7 +409,7 @@ class Entry(JournalPart):
 
     @property
     def display_title(self) -> str:
-        return self.title or f"{self.get_kind_display()} of {self.written_on:%-d %B %Y}"
+        return self.title or f"{self.get_kind_display()} of {day_text(self.written_on)}"
 
     @property
     def tag_names(self) -> list[str]:

@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Protocol
 
+from .text import count_text
+
 __all__ = ["EventLike", "Period", "current_period", "derive_periods", "period_for"]
 
 OPENING_KINDS = frozenset({"meeting", "separation", "reunion"})
@@ -310,4 +312,4 @@ def _who_left(initiator: str) -> str:
 
 
 def _count(n: int) -> str:
-    return "1 event" if n == 1 else f"{n} events"
+    return count_text(n, "event", "events")

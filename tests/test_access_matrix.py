@@ -11,40 +11,23 @@ must be exactly as they were after everything they tried.
 """
 
 import copy
-import datetime as dt
 import difflib
 import io
 import re
 import zipfile
 from dataclasses import dataclass
-from functools import cache
 from operator import attrgetter
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
-from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 from django.test.client import ClientHandler
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
-from journal.models import (
-    Draft,
-    EntryRevision,
-    EventKind,
-    Initiator,
-    Kind,
-    Prompt,
-    PromptPerspective,
-    Stage,
-    TimelineEvent,
-)
-from tests.factories import PASSWORD, make_entry, make_user
+from tests.factories import PASSWORD, make_user
+from tests.world import alices_things, bobs_things, snapshot, whole_database
 
 pytestmark = pytest.mark.django_db
 
@@ -180,150 +163,6 @@ def by_name(routes):
 # The cast and their things ---------------------------------------------------------------
 
 
-@cache
-def _user_paths() -> dict:
-    """For every model whose rows belong to a user, the lookup from its rows to that user."""
-    user_model = get_user_model()
-    paths = {user_model: "pk"}
-    for model in apps.get_models(include_auto_created=True):
-        if model is user_model:
-            continue
-        relations = [f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one]
-        direct = [f.name for f in relations if f.related_model is user_model]
-        if direct:
-            paths[model] = direct[0]
-            continue
-        for field in relations:
-            up = [
-                f.name
-                for f in field.related_model._meta.concrete_fields
-                if (f.many_to_one or f.one_to_one) and f.related_model is user_model
-            ]
-            if up:
-                paths[model] = f"{field.name}__{up[0]}"
-                break
-    return paths
-
-
-def snapshot(user) -> dict:
-    """Every row that belongs to `user`, in every table."""
-    return {
-        model._meta.label: list(
-            model._base_manager.filter(**{path: user.pk}).order_by("pk").values()
-        )
-        for model, path in _user_paths().items()
-    }
-
-
-def whole_database() -> dict:
-    """Every row of every table but the sessions (an anonymous visit may start one)."""
-    return {
-        model._meta.label: list(model._base_manager.order_by("pk").values())
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.label != "sessions.Session"
-    }
-
-
-def _bobs_things(bob) -> SimpleNamespace:
-    TimelineEvent.objects.create(
-        user=bob, kind=EventKind.MEETING, occurred_on=dt.date(2024, 5, 1), note="BOBMARKmet"
-    )
-    TimelineEvent.objects.create(
-        user=bob,
-        kind=EventKind.SEPARATION,
-        initiator=Initiator.THEM,
-        occurred_on=dt.date(2025, 2, 1),
-        note="BOBMARKnote",
-    )
-    prompt = Prompt.objects.create(user=bob, text="BOBMARKprompt: what did you notice?")
-    entry = make_entry(
-        bob,
-        title="BOBMARKtitle",
-        body="BOBMARKbody by the lighthouse and the ocean",
-        tags=["shared"],
-        written_on=dt.date(2025, 3, 15),
-        kind=Kind.LETTER,
-        mood=2,
-    )
-    return SimpleNamespace(user=bob, entry=entry, prompt=prompt)
-
-
-def _alices_things(alice) -> SimpleNamespace:
-    alice.display_name = "ALICEMARKname"
-    alice.save()
-    EmailAddress.objects.create(user=alice, email=alice.email, primary=True, verified=True)
-    TimelineEvent.objects.create(
-        user=alice,
-        kind=EventKind.MEETING,
-        occurred_on=dt.date(2024, 1, 1),
-        note="ALICEMARKmeeting at the lighthouse",
-    )
-    event = TimelineEvent.objects.create(
-        user=alice,
-        kind=EventKind.SEPARATION,
-        initiator=Initiator.ME,
-        occurred_on=dt.date(2025, 3, 1),
-        note="ALICEMARKnote: *I* left, by the lighthouse",
-    )
-    prompt = Prompt.objects.create(
-        user=alice,
-        perspective=PromptPerspective.RUNNER,
-        stage=Stage.RUNNING_CHASING,
-        theme="ALICEMARKtheme",
-        text="ALICEMARKprompt: what were you afraid of at the lighthouse?",
-    )
-    entry = make_entry(
-        alice,
-        title="ALICEMARKtitle",
-        body="ALICEMARKbody: the lighthouse and the ocean, and **ALICEMARKbold**",
-        tags=["shared", "alicemarktag"],
-        written_on=dt.date(2025, 3, 14),
-        kind=Kind.LETTER,
-        mood=2,
-        feelings=["fear", "longing"],
-        stage=Stage.RUNNING_CHASING,
-        prompt=prompt,
-    )
-    revision = EntryRevision.objects.create(
-        entry=entry,
-        title="ALICEMARKrevisiontitle",
-        body="ALICEMARKrevisionbody at the lighthouse",
-        version=1,
-        saved_at=timezone.now() - dt.timedelta(days=1),
-    )
-    entry.version = 2
-    entry.save()
-    draft = Draft.objects.create(
-        user=alice,
-        key="ALICEMARKdraftkey",
-        title="ALICEMARKdrafttitle",
-        body="ALICEMARKdraftbody by the lighthouse",
-        fields={"kind": "dream", "tags": "alicemarktag"},
-    )
-    Draft.objects.create(
-        user=alice,
-        key=str(entry.pk),
-        entry=entry,
-        title="ALICEMARKeditdrafttitle",
-        body="ALICEMARKeditdraftbody",
-        base_version=2,
-    )
-    passkey = Authenticator.objects.create(
-        user=alice,
-        type=Authenticator.Type.WEBAUTHN,
-        data={"name": "ALICEMARKpasskey", "credential": {}},
-    )
-    return SimpleNamespace(
-        user=alice,
-        entry=entry,
-        revision=revision,
-        draft=draft,
-        event=event,
-        prompt=prompt,
-        passkey=passkey,
-    )
-
-
 @pytest.fixture(scope="module")
 def _module_world(django_db_setup, django_db_blocker):
     """alice's and bob's things, made once for the module as Django's setUpTestData does:
@@ -332,7 +171,7 @@ def _module_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         alice = make_user("alice@example.com", display_name="Alice")
         bob = make_user("bob@example.com", display_name="Bob")
-        owned = _alices_things(alice)
+        owned = alices_things(alice)
         rows = snapshot(alice)
         # Every word of alice's that nobody else may see: the markers in her rows, wherever
         # they ended up (titles, bodies, rendered HTML, tags, drafts, notes…), her address
@@ -340,7 +179,7 @@ def _module_world(django_db_setup, django_db_blocker):
         words = re.findall(r"alicemark\w*", str(rows), re.IGNORECASE)
         secrets = {word.lower() for word in words} | {alice.email, str(owned.entry.pk)}
         yield SimpleNamespace(
-            alice=owned, alice_rows=rows, bob=_bobs_things(bob), secrets=sorted(secrets)
+            alice=owned, alice_rows=rows, bob=bobs_things(bob), secrets=sorted(secrets)
         )
         transaction.set_rollback(True)
 

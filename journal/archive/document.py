@@ -9,6 +9,7 @@ from ..models import (
     Entry,
 )
 from ..periods import Period
+from ..text import count_text, long_day_text
 from ..timeline import Timeline
 from .plain import markdown_text
 from .selection import CHUNK_SIZE, Selection, entries_with_tags, export_entries, selected_events
@@ -16,10 +17,6 @@ from .timeline_file import timeline_list
 from .writing import FLUSH_BYTES, periods_by_date, whole_or_failed
 
 # The single document ----------------------------------------------------------------------
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day:%A}, {day.day} {day:%B %Y}"
 
 
 def _one_line(text: str) -> str:
@@ -32,7 +29,7 @@ def _period_heading(period: Period, today: dt.date) -> str:
         span = f"until {period.end}" if period.end else ""
     else:
         span = f"{period.start} to {period.end or 'today'}"
-        span += f" · {days} day{'' if days == 1 else 's'}" if days else ""
+        span += f" · {count_text(days, 'day', 'days')}" if days else ""
     return f"## {period.title}\n\n*{span}*\n\n" if span else f"## {period.title}\n\n"
 
 
@@ -51,7 +48,7 @@ def entry_section(entry: Entry, tags: list[str]) -> str:
     if tags:
         facts.append(f"- **Tags:** {', '.join(markdown_text(tag) for tag in tags)}")
     head = f"### {markdown_text(_one_line(entry.display_title))}\n\n"
-    head += f"*{_long_date(entry.written_on)} · {entry.get_kind_display()}*\n\n"
+    head += f"*{long_day_text(entry.written_on)} · {entry.get_kind_display()}*\n\n"
     if facts:
         head += "\n".join(facts) + "\n\n"
     return head + entry.body + "\n\n"
@@ -75,7 +72,7 @@ def _markdown_chunks(user, selection: Selection, *, timeline: Timeline) -> Itera
     parts = [
         f"# Mirror journal of {markdown_text(_one_line(name))}\n\n",
         f"Exported on {timeline.today}: {selection.describe()}, ",
-        "1 entry.\n\n" if count == 1 else f"{count:,} entries.\n\n",
+        f"{count_text(count, 'entry', 'entries')}.\n\n",
         "## Timeline\n\n",
         timeline_list(selected_events(timeline, selection), as_text=True),
         "\n",

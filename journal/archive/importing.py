@@ -25,6 +25,7 @@ from ..models import (
     TimelineEvent,
 )
 from ..tags import TagProblem, clean_tags, tag_key
+from ..text import count_text
 from .frontmatter import (
     EntryFile,
     FormatProblem,
@@ -62,13 +63,10 @@ class ImportResult:
     events_unchanged: int = 0
 
     def summary(self) -> str:
-        def count(n: int, one: str, many: str) -> str:
-            return f"{n} {one if n == 1 else many}"
-
         return (
-            f"Import complete: {count(self.created, 'entry', 'entries')} created, "
+            f"Import complete: {count_text(self.created, 'entry', 'entries')} created, "
             f"{self.updated} updated, {self.unchanged} unchanged; "
-            f"{count(self.events_created, 'timeline event', 'timeline events')} added, "
+            f"{count_text(self.events_created, 'timeline event', 'timeline events')} added, "
             f"{self.events_unchanged} already there."
         )
 

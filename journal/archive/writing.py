@@ -17,6 +17,7 @@ from ..models import (
     Stage,
 )
 from ..periods import Period
+from ..text import count_text
 from ..timeline import Timeline
 from .frontmatter import list_line, local_moment, moment_text, scalar_line
 from .selection import Selection, entries_with_tags, export_entries, selected_events
@@ -150,7 +151,7 @@ def readme(*, today: dt.date, selection: Selection, count: int) -> str:
     return README.format(
         today=today,
         selection=selection.describe(),
-        count="1 entry" if count == 1 else f"{count:,} entries",
+        count=count_text(count, "entry", "entries"),
         feelings=", ".join(Feeling.values),
         stages=", ".join(Stage.values),
         timeline_help=TIMELINE_HELP,

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +17,7 @@ from ..editing import entry_update
 from ..forms import DRAFT_FIELDS, DraftForm, render_checked
 from ..markdown import MarkdownRefused
 from ..models import TITLE_MAX_LENGTH, Draft
+from ..text import moment_text
 from .owned import entry_or_404
 
 MAX_DRAFT_LENGTH = 1_000_000  # a very long entry, far beyond any evening's writing
@@ -117,7 +117,7 @@ def revision_restore(request: HttpRequest, pk: UUID, version: int) -> HttpRespon
         return redirect("journal:entry-history", pk=pk)
     messages.success(
         request,
-        f"The version of {timezone.localtime(revision.saved_at):%-d %B %Y, %H:%M} is restored. "
+        f"The version of {moment_text(revision.saved_at)} is restored. "
         "The text it replaced is kept in the history.",
     )
     return redirect(entry)

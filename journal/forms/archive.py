@@ -1,0 +1,97 @@
+"""The export's choices and the import's upload."""
+
+from django import forms
+from django.conf import settings
+from django.utils.http import urlencode
+
+from config.forms import FocusFirstErrorMixin
+
+from ..archive.selection import Selection
+from ..timeline import Timeline
+from .filters import DateRangeForm
+
+MAX_UPLOAD_BYTES = settings.UPLOAD_MAX_BYTES  # a larger upload stops early: config/uploads.py
+
+
+class ExportForm(DateRangeForm):
+    """The selection, read from the query string: `period`, `from`, `to` (and, on the
+    choices page, `format`). The same parameters work on every export URL."""
+
+    field_order = ["period", "date_from", "date_to", "format"]
+
+    period = forms.ChoiceField(
+        label="Period",
+        required=False,
+        help_text="One span of your timeline, or the whole journal.",
+        error_messages={"invalid_choice": "That period is not on your timeline any more."},
+    )
+    format = forms.ChoiceField(
+        label="As",
+        required=False,
+        initial="zip",
+        widget=forms.RadioSelect,
+        choices=[
+            ("zip", "A zip of one Markdown file per entry — to keep, edit, or import again"),
+            ("md", "One Markdown document — to read in any Markdown viewer"),
+            ("print", "A print-ready page — to save as PDF from your browser"),
+        ],
+        error_messages={"invalid_choice": "Choose one of the formats listed."},
+    )
+
+    def __init__(self, data=None, *, timeline: Timeline, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["date_to"].help_text = "Leave both dates empty for every date."
+        self.timeline = timeline
+        self.fields["period"].choices = [
+            ("", "The whole journal"),
+            *((p.slug, p.title) for p in reversed(timeline.periods if timeline.has_events else [])),
+        ]
+
+    @property
+    def selection(self) -> Selection:
+        data = self.cleaned_data
+        period = self.timeline.by_slug(data["period"]) if data.get("period") else None
+        return Selection(period=period, start=data.get("date_from"), end=data.get("date_to"))
+
+    def query(self) -> str:
+        """The selection as a query string (empty values left out)."""
+        data = self.cleaned_data
+        values = {
+            "period": data.get("period"),
+            "from": data.get("date_from"),
+            "to": data.get("date_to"),
+        }
+        params = {name: str(value) for name, value in values.items() if value}
+        return f"?{urlencode(params)}" if params else ""
+
+
+TOO_LARGE = (
+    f"That file is larger than {MAX_UPLOAD_BYTES // 2**20} MB, the most Mirror imports at "
+    "once. Export a range of dates (or one period) and import each part."
+)
+
+
+class ImportForm(FocusFirstErrorMixin, forms.Form):
+    archive = forms.FileField(
+        label="Archive",
+        help_text=f"The .zip file from Export, up to {MAX_UPLOAD_BYTES // 2**20} MB.",
+        widget=forms.FileInput(attrs={"accept": ".zip,application/zip"}),
+        error_messages={
+            "required": "Choose the .zip file to import.",
+            "empty": "That file is empty. Choose the .zip file that the export made.",
+        },
+    )
+
+    def __init__(self, *args, upload_stopped: bool = False, **kwargs) -> None:
+        """`upload_stopped`: the upload was stopped part way for its size (config/uploads.py),
+        so the file is missing for that reason."""
+        super().__init__(*args, **kwargs)
+        if upload_stopped:
+            field = self.fields["archive"]
+            field.error_messages = {**field.error_messages, "required": TOO_LARGE}
+
+    def clean_archive(self):
+        archive = self.cleaned_data["archive"]
+        if archive.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(TOO_LARGE)
+        return archive
