@@ -117,8 +117,10 @@ MIDDLEWARE = [
     "accounts.middleware.NoStoreForSignedInMiddleware",
 ]
 
-# Form fields render through templates/django/forms/field.html (labels, help, errors).
-FORM_RENDERER = "config.renderers.FormRenderer"
+# Forms render through Django's own templates, found through TEMPLATES (so "django.forms"
+# above); templates/django/forms/ overrides the two Mirror changes: field.html (labels, help,
+# errors) and widgets/select.html (the same markup, options written out for long selects).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

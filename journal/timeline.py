@@ -1,6 +1,6 @@
-"""A user's timeline for one request: their events, the periods derived from them, and the
-figures the pages show. Built once per request (see `timeline_for`), so every part of a page
-agrees on the same periods and no page derives them twice.
+"""A user's timeline for one day: their events, the periods derived from them, and the
+figures the pages show. A request builds it once (`journal.shortcuts.timeline_for`), so every
+part of a page agrees on the same periods and no page derives them twice.
 """
 
 import datetime as dt
@@ -9,13 +9,12 @@ from functools import cached_property
 from statistics import fmean
 
 from django.db.models import Q
-from django.http import HttpRequest
 
 from .figures import cached
 from .models import Entry, EventKind, TimelineEvent
 from .periods import Period, derive_periods, period_for
+from .pictures.timeline import TimelinePicture, build_picture
 from .prompts import Situation, situation_for
-from .timeline_picture import TimelinePicture, build_picture
 
 
 @dataclass(frozen=True)
@@ -126,13 +125,10 @@ class Timeline:
         """Each period with its figures (cached until the journal changes)."""
         return cached(self.user, ("timeline-rows", self.today), self._rows)
 
-    def picture(self) -> "TimelinePicture | None":
-        """The picture of the timeline (cached until the journal changes)."""
-        return cached(
-            self.user,
-            ("timeline-picture", self.today),
-            lambda: build_picture(self.periods, today=self.today, entries=self.entry_days),
-        )
+    def picture(self) -> TimelinePicture | None:
+        """The picture's geometry. The page keeps the picture drawn until the journal
+        changes (templates/journal/timeline.html), so it is built only to be drawn."""
+        return build_picture(self.periods, today=self.today, entries=self.entry_days)
 
     def _rows(self) -> list[PeriodRow]:
         moods: list[list[int]] = [[] for _ in self.periods]
@@ -183,12 +179,3 @@ class Timeline:
             if period.contains(day):
                 result.append((period, day))
         return result
-
-
-def timeline_for(request: HttpRequest) -> Timeline:
-    """The signed-in user's timeline, built once per request."""
-    timeline = getattr(request, "_mirror_timeline", None)
-    if timeline is None:
-        timeline = Timeline(request.user, request.user.today())
-        request._mirror_timeline = timeline
-    return timeline

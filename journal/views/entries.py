@@ -21,8 +21,7 @@ from ..figures import cached
 from ..forms import EntryFilterForm, EntryForm, draft_initial, parse_id
 from ..models import CARD_FIELDS, Draft, Entry, Prompt, Tag
 from ..search import add_snippets
-from ..timeline import timeline_for
-from .owned import entry_or_404
+from ..shortcuts import entry_or_404, timeline_for
 
 
 class RankedIds(Sequence):

@@ -27,8 +27,7 @@ from ..archive.selection import selected_events
 from ..archive.writing import entry_file, entry_filename, stream_zip
 from ..forms import MAX_UPLOAD_BYTES, ExportForm, ImportForm
 from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Entry
-from ..timeline import timeline_for
-from .owned import entry_or_404
+from ..shortcuts import entry_or_404, timeline_for
 
 FORMATS = {"md": "journal:export-md", "zip": "journal:export-zip", "print": "journal:export-print"}
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from ..figures import cached
 from ..models import Entry
 from ..prompts import MAX_PRESSES, todays_prompt
-from ..timeline import timeline_for
+from ..shortcuts import timeline_for
 
 logger = logging.getLogger("mirror.readyz")
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms import PromptFilterForm, PromptForm
 from ..models import Entry, Prompt
-from .owned import own_prompt_or_404
+from ..shortcuts import own_prompt_or_404
 
 
 @login_required

@@ -17,8 +17,8 @@ from ..editing import entry_update
 from ..forms import DRAFT_FIELDS, DraftForm, render_checked
 from ..markdown import MarkdownRefused
 from ..models import TITLE_MAX_LENGTH, Draft
+from ..shortcuts import entry_or_404
 from ..text import moment_text
-from .owned import entry_or_404
 
 MAX_DRAFT_LENGTH = 1_000_000  # a very long entry, far beyond any evening's writing
 

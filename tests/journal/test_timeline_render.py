@@ -1,5 +1,7 @@
-"""The /timeline/ page's parts drawn in Python: the picture's markup, the period cards and
-the event list. They must escape what the template escaped and link where it linked."""
+"""The /timeline/ page's parts drawn by templates: the picture
+(templates/journal/pictures/timeline.html), the period cards and the event list (partials of
+templates/journal/timeline.html). They escape what they must and link where they must, and
+their drawn fragments, kept until the journal changes, follow every change."""
 
 import datetime as dt
 import re
@@ -7,11 +9,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.template.defaultfilters import date as date_filter
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.models import User
+from journal import timeline as timeline_module
 from journal.models import TimelineEvent
 from journal.periods import derive_periods
-from journal.timeline_picture import build_picture
+from journal.pictures.timeline import build_picture
+from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +66,7 @@ def test_an_urge_note_is_escaped_in_the_picture() -> None:
     ]
     picture = build_picture(derive_periods(events, today), today=today, entries=[])
 
-    html = picture.html()
+    html = render_to_string("journal/pictures/timeline.html", {"picture": picture})
     root = ET.fromstring(f"<root>{html}</root>")
     (urge,) = [e for e in root.iter(f"{SVG}path") if e.get("class") == "tl-urge" and e.get("d")]
     assert urge.find(f"{SVG}title").text == f"Urge to reach out — 1 Feb 2026: {MARKUP}"
@@ -129,3 +135,65 @@ def test_period_cards_give_dates_lengths_and_facts(alice_client, alice):
         text(before)
         == f"Before we met Until – {date_filter(today - dt.timedelta(days=2), 'j M Y')} 0 entries"
     )
+
+
+def picture_of(html: str) -> ET.Element:
+    """The page's picture, parsed: from its frame to the end of its hint."""
+    start = html.index('<div class="tl-picture">')
+    end = html.index("</div>", html.index('class="tl-hint"')) + len("</div>")
+    return ET.fromstring(f"<root>{html[start:end]}</root>")
+
+
+def test_the_drawn_picture_and_lists_follow_every_change(alice_client, alice, monkeypatch):
+    today = alice.today()
+    event(alice, "meeting", today - dt.timedelta(days=30))
+    html = alice_client.get(TIMELINE).text
+    assert text(items(html, "period-list")[0]).endswith("0 entries")
+    assert not [e for e in picture_of(html).iter(f"{SVG}rect") if e.get("class") == "tl-bar"]
+
+    make_entry(alice, written_on=today - dt.timedelta(days=1), mood=4)
+    html = alice_client.get(TIMELINE).text
+    assert text(items(html, "period-list")[0]).endswith("1 entry average mood 4.0/5")
+    assert [e.get("class") for e in picture_of(html).iter(f"{SVG}rect")].count("tl-bar") == 1
+
+    contact = event(alice, "contact", today - dt.timedelta(days=2), note="First words")
+    html = alice_client.get(TIMELINE).text
+    assert "First words" in items(html, "event-list")[0]
+    assert [e.get("class") for e in picture_of(html).iter(f"{SVG}line")].count("tl-contact") == 1
+
+    contact.note = "Second words"
+    contact.save()
+    html = alice_client.get(TIMELINE).text
+    assert "Second words" in items(html, "event-list")[0]
+    assert "First words" not in html
+
+    contact.delete()
+    html = alice_client.get(TIMELINE).text
+    assert len(items(html, "event-list")) == 1
+    assert "Second words" not in html
+
+    # A new day: the periods count to it, and the picture ends on it.
+    tomorrow = today + dt.timedelta(days=1)
+    monkeypatch.setattr(User, "today", lambda self: tomorrow)
+    html = alice_client.get(TIMELINE).text
+    assert "· 32 days" in items(html, "period-list")[0]
+    (link,) = picture_of(html).iter(f"{SVG}a")
+    assert link.find(f"{SVG}title").text.endswith("(32 days so far)")
+
+
+def test_the_picture_is_built_only_to_be_drawn(alice_client, alice, monkeypatch):
+    event(alice, "meeting", alice.today() - dt.timedelta(days=30))
+    built = []
+    real = timeline_module.build_picture
+    monkeypatch.setattr(
+        timeline_module, "build_picture", lambda *a, **k: built.append(1) or real(*a, **k)
+    )
+
+    first = alice_client.get(TIMELINE).text
+    again = alice_client.get(TIMELINE).text
+
+    assert len(built) == 1
+    assert ET.tostring(picture_of(first)) == ET.tostring(picture_of(again))
+    event(alice, "urge", alice.today())
+    alice_client.get(TIMELINE)
+    assert len(built) == 2
