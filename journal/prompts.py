@@ -25,6 +25,7 @@ something else" walks them:
 """
 
 import datetime as dt
+import functools
 import hashlib
 import random
 from collections import Counter, defaultdict
@@ -81,6 +82,13 @@ def read_prompt_file(path: Path = PROMPTS_FILE) -> list[dict]:
         {"key": record["key"], **{name: record.get(name) or "" for name in FIELDS}}
         for record in records
     ]
+
+
+@functools.cache
+def library_version() -> str:
+    """A digest of the prompts file: the built-in prompts change only with it (`migrate`
+    loads it), so what is drawn from them can be kept under this version."""
+    return hashlib.sha256(PROMPTS_FILE.read_bytes()).hexdigest()[:16]
 
 
 def load_builtin_prompts(prompt_model=None, path: Path = PROMPTS_FILE) -> dict[str, int]:

@@ -71,8 +71,11 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             shown = shown.only(*CARD_FIELDS, "body")  # the snippets are cut from the bodies
         paginator = Paginator(shown, settings.ENTRIES_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
-        page.object_list = list(page.object_list)
+        # Without a search, the cards are drawn in a fragment cached until the journal
+        # changes (templates/journal/entry_list.html): the page's entries are read only
+        # to be drawn.
     if filters.cleaned_data.get("q"):
+        page.object_list = list(page.object_list)
         add_snippets(page.object_list, filters.cleaned_data["q"], Entry)
     query = request.GET.copy()
     query.pop("page", None)
@@ -86,7 +89,15 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             if filters.cleaned_data.get("period")
             else ""
         ),
-        "tags": tag_cloud(request.user),
+        # Counting every tag's entries grows with the journal: cached until it changes.
+        "tags": cached(request.user, "tag-cloud", lambda: tag_cloud(request.user)),
+        # The filter fields (all but the search box) and the cards of a page without a
+        # search are drawn once per journal, day and set of filters
+        # (templates/journal/entry_list.html).
+        "today": timeline_for(request).today,  # the periods end today
+        "filters_key": hashlib.sha256(
+            repr(sorted((k, v) for k, v in request.GET.lists() if k not in {"q", "page"})).encode()
+        ).hexdigest(),
     }
     return render(request, "journal/entry_list.html", context)
 

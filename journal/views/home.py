@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -104,11 +105,17 @@ def home(request: HttpRequest) -> HttpResponse:
     # The page's three lists of entries: which entries they hold is cached for the day
     # (until the journal changes); the entries and their tags come in two queries.
     lists = cached(user, ("home-lists", today), lambda: _home_lists(entries, today, earlier))
-    listed = (lists.recent, lists.on_this_day, lists.last_separation)
-    shown = entries.for_list().in_bulk([pk for ids in listed for pk in ids])
-    recent, on_this_day, last_separation_entries = (
-        [shown[pk] for pk in ids if pk in shown] for ids in listed
+    # The lists are drawn in a fragment cached for the day until the journal changes
+    # (templates/journal/home.html): their entries are read only to be drawn.
+    shown = SimpleLazyObject(
+        lambda: entries.for_list().in_bulk(
+            [pk for ids in (lists.recent, lists.on_this_day, lists.last_separation) for pk in ids]
+        )
     )
+
+    def listed(ids: list) -> SimpleLazyObject:
+        return SimpleLazyObject(lambda: [shown[pk] for pk in ids if pk in shown])
+
     context = {
         "today": today,
         "timeline": timeline,
@@ -116,15 +123,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "period_day": timeline.day_number(current, today),
         "days_without_contact": current.days_without_contact(today),
         "last_separation_day": earlier[0] if earlier else None,
-        "last_separation_entries": last_separation_entries,
+        "last_separation_entries": listed(lists.last_separation),
         "prompt": prompt,
         "situation": situation,
         "another": another + 1,
         "answered_today": prompt is not None and prompt.pk in lists.today_prompts,
-        "streak": entries.streak(today),
+        # A long streak walks back through years of days: cached until the journal changes.
+        "streak": cached(user, ("streak", today), lambda: entries.streak(today)),
         "wrote_today": bool(lists.today_prompts),
-        "recent": recent,
-        "on_this_day": on_this_day,
+        "recent": listed(lists.recent),
+        "on_this_day": listed(lists.on_this_day),
         "entry_count": entries.count(),
     }
     return render(request, "journal/home.html", context)

@@ -5,12 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms import PromptFilterForm, PromptForm
 from ..models import Entry, Prompt
+from ..prompts import library_version
 from ..shortcuts import own_prompt_or_404
+
+# What a prompt item shows (templates/journal/includes/prompt_item.html).
+PROMPT_ITEM_FIELDS = (
+    *("id", "user_id", "perspective", "phase", "days", "stage", "theme", "kind", "group"),
+    "text",
+)
 
 
 @login_required
@@ -21,25 +29,17 @@ def prompt_list(request: HttpRequest) -> HttpResponse:
     filters = PromptFilterForm(request.GET, themes=themes)
     prompts = (
         filters.filter(visible)
-        .only(
-            "id",
-            "user_id",
-            "perspective",
-            "phase",
-            "days",
-            "stage",
-            "theme",
-            "kind",
-            "group",
-            "text",
-        )
+        .only(*PROMPT_ITEM_FIELDS)
         .order_by("perspective", "stage", "theme", "id")
     )
-    own = [p for p in prompts if not p.is_builtin]
     context = {
         "filters": filters,
-        "builtin": [p for p in prompts if p.is_builtin],
-        "own": own,
+        "own": list(prompts.filter(user=request.user)),
+        # The library is the same for everyone who filters it alike, and changes only with
+        # journal/data/prompts.yaml: it is drawn once per process for each set of filters
+        # (templates/journal/prompt_list.html), and read only to be drawn.
+        "builtin": SimpleLazyObject(lambda: list(prompts.filter(user=None))),
+        "library": (library_version(), filters.valid_data()),
         "filtered": any(request.GET.get(name) for name in filters.fields),
         "form": PromptForm(user=request.user),
     }
