@@ -15,6 +15,7 @@ day's words (date, entries, mood) are in its tooltip, and the month table says i
 """
 
 import datetime
+import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -241,6 +242,13 @@ class HeatmapMonth:
     first: datetime.date
     cells: tuple[DayCell, ...]
     linked: tuple[DayCell, ...]  # its days with entries: each links to them
+
+    @property
+    def key(self) -> str:
+        """A digest of everything the month's days show (their places, shades, counts,
+        moods, today and the days still to come): the key its drawing is cached under, so
+        a change to the journal draws again only the months it changed."""
+        return hashlib.sha256(repr((self.first, self.cells)).encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,9 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         add_snippets(page.object_list, filters.cleaned_data["q"], Entry)
     query = request.GET.copy()
     query.pop("page", None)
+    filters_key = hashlib.sha256(
+        repr(sorted((k, v) for k, v in request.GET.lists() if k not in {"q", "page"})).encode()
+    ).hexdigest()
     context = {
         "page": page,
         "filters": filters,
@@ -91,12 +94,13 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         ),
         # Counting every tag's entries grows with the journal: cached until it changes.
         "tags": cached(request.user, "tag-cloud", lambda: tag_cloud(request.user)),
-        # The filter fields (all but the search box) and the cards of a page without a
-        # search are drawn once per journal, day and set of filters
-        # (templates/journal/entry_list.html).
+        # The cards of a page without a search are drawn once per journal, day and set of
+        # filters; the filter fields (all but the search box) once for what they show: the
+        # filters as typed and the periods to choose from (templates/journal/entry_list.html).
         "today": timeline_for(request).today,  # the periods end today
-        "filters_key": hashlib.sha256(
-            repr(sorted((k, v) for k, v in request.GET.lists() if k not in {"q", "page"})).encode()
+        "filters_key": filters_key,
+        "fields_key": hashlib.sha256(
+            repr((filters_key, getattr(filters.fields.get("period"), "choices", None))).encode()
         ).hexdigest(),
     }
     return render(request, "journal/entry_list.html", context)

@@ -237,6 +237,24 @@ def test_shade_by_mood_tells_days_without_mood_from_days_without_entries(alice_c
     assert 'href="?year=2025&amp;shade=mood" aria-current="true"' in response.text
 
 
+def test_a_change_is_drawn_at_once_in_the_month_it_touched(alice_client, alice):
+    """Each month is drawn once for what it shows: a new entry redraws its month, and the
+    other months come back exactly as they were."""
+    make_entry(alice, written_on=d("2025-03-03"))
+    make_entry(alice, written_on=d("2025-07-10"))
+    before = words_by_day(alice_client.get(CALENDAR, {"year": 2025}))
+
+    make_entry(alice, written_on=d("2025-03-03"), mood=4)
+    make_entry(alice, written_on=d("2025-03-20"))
+    after = words_by_day(alice_client.get(CALENDAR, {"year": 2025}))
+
+    assert after[d("2025-03-03")] == "3 March 2025: 2 entries, mood 4"
+    assert after[d("2025-03-20")] == "20 March 2025: 1 entry"
+    assert {day: words for day, words in after.items() if day.month != 3} == {
+        day: words for day, words in before.items() if day.month != 3
+    }
+
+
 def test_an_unknown_shade_means_count(alice_client):
     response = alice_client.get(CALENDAR, {"shade": "<script>"})
     assert response.status_code == 200
