@@ -19,6 +19,7 @@ years of daily writing are measured out in a few milliseconds.
 """
 
 import datetime
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -189,6 +190,21 @@ class TimelinePicture:
     today_line: Line = _TODAY
     width: int = WIDTH
     height: int = HEIGHT
+
+    # Keys the template keeps the costly groups under, each a digest of all it shows: a
+    # change to the journal draws again only the groups it changed (a new entry, the bars;
+    # a new event, the bands and markers).
+    @property
+    def bars_key(self) -> str:
+        return _digest(self.bucket, self.bars)
+
+    @property
+    def bands_key(self) -> str:
+        return _digest(self.bands)
+
+    @property
+    def markers_key(self) -> str:
+        return _digest(self.contacts, self.urges)
 
 
 class _Scale:
@@ -509,3 +525,7 @@ def _as_date(value: object) -> datetime.date | None:
     if isinstance(value, datetime.datetime):  # a datetime does not compare with a date
         return value.date()
     return value if isinstance(value, datetime.date) else None
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
