@@ -120,3 +120,34 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@")[0]
+
+
+class JournalKey(models.Model):
+    """A user's journal key, stored only wrapped (accounts.keys): under a key derived from
+    their password, and under their recovery key. Neither the key nor the recovery key is
+    ever stored in the clear.
+
+    A user has one key per generation. A password reset without the recovery key leaves
+    the journal locked; starting an empty journal then makes a new generation, and the
+    entries of the old one stay locked until they are deleted or the old recovery key is
+    found (accounts.journal_keys).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="journal_keys")
+    generation = models.PositiveIntegerField(default=1)
+    password_salt = models.BinaryField(max_length=16)
+    password_cost = models.JSONField()  # accounts.keys.KdfCost.as_dict()
+    password_wrapped = models.BinaryField(max_length=60)
+    recovery_salt = models.BinaryField(max_length=16)
+    recovery_wrapped = models.BinaryField(max_length=60)
+    # When the user said they kept the recovery key; until then the home page reminds them.
+    recovery_saved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "generation"], name="one_key_a_generation")
+        ]
+
+    def __str__(self) -> str:
+        return f"journal key {self.generation} of user {self.user_id}"

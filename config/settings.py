@@ -203,6 +203,11 @@ CACHES["journal"] = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+
+# The cost of deriving the key that wraps a journal key from a password (accounts.keys,
+# Argon2id): 46 MiB and one pass, OWASP's first setting, about 0.1 s of one core per
+# sign-in. Stored with each wrap, so raising it later locks nobody out.
+JOURNAL_KDF = {"memory_kib": 47_104, "iterations": 1, "lanes": 1}
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",

@@ -15,13 +15,15 @@ from tests.factories import make_entry, make_user
 
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings() -> Iterator[None]:
-    """Fast hashing, and static files served from the source folders (no collectstatic).
+    """Fast hashing (passwords and journal keys), and static files served from the source
+    folders (no collectstatic).
 
     Applied once for the session through `override_settings`, so Django's setting_changed
     signal resets the hasher and storage caches; a session-scoped autouse fixture runs before
     any other session fixture (the live server among them)."""
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        JOURNAL_KDF={"memory_kib": 1024, "iterations": 1, "lanes": 1},
         STORAGES={
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

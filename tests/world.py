@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts.journal_keys import journal_key_create
 from journal.models import (
     Draft,
     EntryRevision,
@@ -24,7 +25,7 @@ from journal.models import (
     Stage,
     TimelineEvent,
 )
-from tests.factories import make_entry
+from tests.factories import PASSWORD, make_entry
 
 
 @cache
@@ -155,6 +156,8 @@ def alices_things(alice) -> SimpleNamespace:
         body="ALICEMARKeditdraftbody",
         base_version=2,
     )
+    # Her journal key, wrapped under her password and a recovery key.
+    journal_key_create(user=alice, password=PASSWORD)
     passkey = Authenticator.objects.create(
         user=alice,
         type=Authenticator.Type.WEBAUTHN,

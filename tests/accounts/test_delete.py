@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.journal_keys import journal_key_create
 from accounts.models import User
 from journal.models import Draft, EntryRevision, EventKind, Initiator, Prompt, TimelineEvent
 from tests.factories import PASSWORD, make_entry
@@ -46,6 +47,7 @@ def fill_account(user: User, marker: str, client: Client) -> None:
     # Signed in here through the login form (before two-factor is on), as a person would.
     signed_in = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert signed_in.status_code == 302
+    journal_key_create(user=user, password=PASSWORD)
     prompt = Prompt.objects.create(user=user, text=f"What does {marker} ask of you?")
     entry = make_entry(
         user,
