@@ -1,10 +1,15 @@
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
 
 from config.forms import FocusFirstErrorMixin
 
+from .journal_keys import journal_key_create, journal_key_open, journal_key_rewrap
+from .keys import KeyRefused
 from .models import Perspective, User, time_zone_choices
+from .unlock import keep_recovery_to_show, open_at_sign_in, unlock
 
 
 class ProfileForm(FocusFirstErrorMixin, forms.ModelForm):
@@ -42,7 +47,39 @@ class SignupForm(FocusFirstErrorMixin, AllauthSignupForm):
         user.perspective = self.cleaned_data["perspective"]
         user.time_zone = self.cleaned_data["time_zone"]
         user.save(update_fields=["perspective", "time_zone"])
+        # The journal key is made with the password, and the recovery key waits to be
+        # shown once (accounts/unlock.py).
+        opened, recovery = journal_key_create(user=user, password=self.cleaned_data["password1"])
+        unlock(request, opened, user_id=user.pk)
+        keep_recovery_to_show(request, recovery, user_id=user.pk)
         return user
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in; the password also opens the journal for the session."""
+
+    def login(self, request, redirect_url=None):
+        response = super().login(request, redirect_url)
+        password = self.cleaned_data.get("password")
+        if password and getattr(self, "user", None) is not None:
+            open_at_sign_in(request, self.user, password)
+        return response
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    """allauth's password change; the journal key is wrapped again under the new password
+    (nothing encrypted under it changes)."""
+
+    def save(self) -> None:
+        try:
+            opened = journal_key_open(user=self.user, password=self.cleaned_data["oldpassword"])
+        except (LookupError, KeyRefused):
+            opened = None  # no key yet, or a locked journal: nothing to wrap again
+        super().save()
+        if opened is not None:
+            journal_key_rewrap(
+                user=self.user, opened=opened, password=self.cleaned_data["password1"]
+            )
 
 
 class AccountDeleteForm(FocusFirstErrorMixin, forms.Form):
