@@ -1,0 +1,90 @@
+"""journal.sealing: words sealed under the journal key, bound to their place."""
+
+import pytest
+
+from accounts import keys
+from journal import sealing
+
+PLACE = sealing.Place("journal_entry", "body", owner=7, row="0b5e…")
+
+
+@pytest.fixture
+def keyring():
+    return sealing.Keyring.of(keys.new_key(), 1)
+
+
+def test_words_come_back_as_written_and_are_not_in_what_is_stored(keyring):
+    words = "The lighthouse again, 3 a.m. — café, 🌙"
+    stored = sealing.seal(words, PLACE, keyring)
+    assert sealing.is_sealed(stored) and stored.startswith("m1.1.")
+    assert "lighthouse" not in stored.lower()
+    assert sealing.unseal(stored, PLACE, keyring) == words
+
+
+def test_each_seal_is_different(keyring):
+    assert sealing.seal("same", PLACE, keyring) != sealing.seal("same", PLACE, keyring)
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        sealing.Place("journal_entry", "title", owner=7, row="0b5e…"),  # another field
+        sealing.Place("journal_entry", "body", owner=8, row="0b5e…"),  # another account
+        sealing.Place("journal_entry", "body", owner=7, row="1c6f…"),  # another row
+        sealing.Place("journal_draft", "body", owner=7, row="0b5e…"),  # another table
+    ],
+)
+def test_a_value_moved_elsewhere_does_not_open(keyring, elsewhere):
+    stored = sealing.seal("words", PLACE, keyring)
+    with pytest.raises(sealing.SealBroken):
+        sealing.unseal(stored, elsewhere, keyring)
+
+
+def test_an_altered_value_does_not_open(keyring):
+    stored = sealing.seal("words", PLACE, keyring)
+    for altered in [stored[:-2] + "AA", stored.replace("m1.1.", "m1.1.A"), "m1.1.%%%"]:
+        with pytest.raises(sealing.SealBroken):
+            sealing.unseal(altered, PLACE, keyring)
+
+
+def test_without_the_key_the_journal_is_locked(keyring):
+    stored = sealing.seal("words", PLACE, keyring)
+    with pytest.raises(sealing.JournalLocked):
+        sealing.unseal(stored, PLACE)  # no key active
+    with pytest.raises(sealing.JournalLocked):
+        sealing.unseal(stored, PLACE, sealing.Keyring.of(keys.new_key(), 2))  # another one
+    with pytest.raises(sealing.SealBroken):
+        sealing.unseal(stored, PLACE, sealing.Keyring.of(keys.new_key(), 1))  # a wrong one
+
+
+def test_the_active_keys_serve_the_code_inside_and_no_longer(keyring):
+    with sealing.keys_active(keyring):
+        stored = sealing.seal("words", PLACE)
+        assert sealing.unseal(stored, PLACE) == "words"
+    assert sealing.active_keyring() is None
+
+
+def test_words_written_before_encryption_read_as_they_are():
+    assert sealing.unseal("written in 2024", PLACE) == "written in 2024"
+
+
+def test_a_request_runs_with_its_journal_key_active_and_no_longer(rf):
+    from accounts.journal_keys import Opened
+
+    opened = Opened(keys.new_key(), 3)
+    seen = []
+
+    def view(request):
+        seen.append(sealing.active_keyring())
+        return "response"
+
+    request = rf.get("/")
+    request.journal_key = opened
+    assert sealing.SealingMiddleware(view)(request) == "response"
+    assert seen[0].keys == {3: opened.key} and seen[0].current == 3
+    assert sealing.active_keyring() is None
+
+    locked = rf.get("/")
+    locked.journal_key = None
+    sealing.SealingMiddleware(view)(locked)
+    assert seen[1] is None
