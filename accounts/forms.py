@@ -6,10 +6,15 @@ from django.core.exceptions import ValidationError
 
 from config.forms import FocusFirstErrorMixin
 
-from .journal_keys import journal_key_create, journal_key_open, journal_key_rewrap
-from .keys import KeyRefused
+from .journal_keys import (
+    journal_key_create,
+    journal_key_open,
+    journal_key_recover,
+    journal_key_rewrap,
+)
+from .keys import KeyRefused, parse_recovery_text
 from .models import Perspective, User, time_zone_choices
-from .unlock import keep_recovery_to_show, open_at_sign_in, unlock
+from .unlock import RECOVERY_UNSAVED, keep_recovery_to_show, open_at_sign_in, unlock
 
 
 class ProfileForm(FocusFirstErrorMixin, forms.ModelForm):
@@ -52,6 +57,7 @@ class SignupForm(FocusFirstErrorMixin, AllauthSignupForm):
         opened, recovery = journal_key_create(user=user, password=self.cleaned_data["password1"])
         unlock(request, opened, user_id=user.pk)
         keep_recovery_to_show(request, recovery, user_id=user.pk)
+        request.session[RECOVERY_UNSAVED] = True
         return user
 
 
@@ -82,9 +88,11 @@ class ChangePasswordForm(AllauthChangePasswordForm):
             )
 
 
-class AccountDeleteForm(FocusFirstErrorMixin, forms.Form):
-    """Deleting an account asks for the password again, so a session left open on a
-    shared computer cannot erase someone's journal."""
+class ConfirmPasswordForm(FocusFirstErrorMixin, forms.Form):
+    """The password entered again, so a session left open on a shared computer cannot act
+    for its owner."""
+
+    refused = "That is not your password."
 
     password = forms.CharField(
         label="Your password",
@@ -106,8 +114,73 @@ class AccountDeleteForm(FocusFirstErrorMixin, forms.Form):
                 code="no_password",
             )
         if not self.user.check_password(password):
-            raise ValidationError(
-                "That is not your password. Nothing has been deleted.",
-                code="incorrect_password",
-            )
+            raise ValidationError(self.refused, code="incorrect_password")
         return password
+
+
+class AccountDeleteForm(ConfirmPasswordForm):
+    """Deleting an account asks for the password again, so a session left open on a
+    shared computer cannot erase someone's journal."""
+
+    refused = "That is not your password. Nothing has been deleted."
+
+
+class RecoveryKeyForm(ConfirmPasswordForm):
+    """A new recovery key asks for the password again: the old key stops working."""
+
+    refused = "That is not your password. Your recovery key is unchanged."
+
+
+class UnlockForm(ConfirmPasswordForm):
+    """Opening a locked journal: the password (after a passkey sign-in), or the recovery
+    key with the password the account has now (after a reset by email), which then opens
+    the journal at every sign-in again."""
+
+    refused = "That is not your password."
+    recovery_key = forms.CharField(
+        label="Your recovery key",
+        required=False,
+        strip=True,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="Only if your password was reset by email: the key Mirror showed you when "
+        "your journal was made, 13 groups of four letters and digits.",
+    )
+
+    def clean_recovery_key(self) -> str:
+        text = self.cleaned_data["recovery_key"]
+        if text:
+            try:
+                parse_recovery_text(text)
+            except KeyRefused:
+                raise ValidationError(
+                    "This is not a recovery key: it has 13 groups of four letters and digits, "
+                    "like 7K3Q-…. Check it against the copy you kept.",
+                    code="malformed",
+                ) from None
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            if cleaned.get("recovery_key"):
+                self.opened = journal_key_recover(
+                    user=self.user, recovery_text=cleaned["recovery_key"]
+                )
+                self.recovered = True
+            else:
+                self.opened = journal_key_open(user=self.user, password=cleaned["password"])
+                self.recovered = False
+        except KeyRefused:
+            field = "recovery_key"
+            message = (
+                "This recovery key does not open your journal. Check it against the copy you "
+                "kept; a key made later replaces the ones before it."
+                if cleaned.get("recovery_key")
+                else "Your password no longer opens your journal: it was reset by email. "
+                "Enter your recovery key as well."
+            )
+            self.add_error(field, ValidationError(message, code="refused"))
+        return cleaned

@@ -93,6 +93,9 @@ def connect() -> None:
     """Connect every receiver. Safe to call more than once (receivers are module-level
     functions, and Django ignores a second connection of the same one)."""
     auth_signals.user_logged_in.connect(_on_login, dispatch_uid="mirror.security.login")
+    from .unlock import on_sign_in  # the journal key's state, for the session
+
+    auth_signals.user_logged_in.connect(on_sign_in, dispatch_uid="mirror.journal_key.login")
     auth_signals.user_logged_out.connect(_on_logout, dispatch_uid="mirror.security.logout")
     auth_signals.user_login_failed.connect(
         _on_login_failed, dispatch_uid="mirror.security.login_failed"

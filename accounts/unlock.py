@@ -13,10 +13,14 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from . import keys
-from .journal_keys import Opened, journal_key_create, journal_key_open
+from .journal_keys import Opened, current_key, journal_key_create, journal_key_open
 
 SESSION_KEY = "_journal_key"
 RECOVERY_TO_SHOW = "_recovery_key_to_show"
+# What the pages say without asking the database: the journal is locked in this session,
+# the recovery key is still to be kept (set at sign-in, cleared when it changes).
+LOCKED = "_journal_locked"
+RECOVERY_UNSAVED = "_recovery_unsaved"
 _PENDING = "_journal_key_cookie"
 
 
@@ -33,6 +37,7 @@ def unlock(request: HttpRequest, opened: Opened, *, user_id: int) -> None:
         "sealed": keys.seal(secret, opened.key, user_id=user_id),
     }
     setattr(request, _PENDING, secret)
+    request.session.pop(LOCKED, None)
     request.journal_key = opened
 
 
@@ -47,6 +52,7 @@ def open_at_sign_in(request: HttpRequest, user, password: str) -> None:
         opened, recovery = journal_key_create(user=user, password=password)
         unlock(request, opened, user_id=user.pk)
         keep_recovery_to_show(request, recovery, user_id=user.pk)
+        request.session[RECOVERY_UNSAVED] = True
         return
     except keys.KeyRefused:
         lock(request)
@@ -77,7 +83,28 @@ def take_recovery_to_show(request: HttpRequest) -> str | None:
 def lock(request: HttpRequest) -> None:
     """Forget the journal key for this session (the journal reads as locked)."""
     request.session.pop(SESSION_KEY, None)
+    request.session[LOCKED] = True
     request.journal_key = None
+
+
+def note_recovery_state(request: HttpRequest, user) -> None:
+    """Remember for the session whether the recovery key is still to be kept."""
+    stored = current_key(user)
+    if stored is not None and stored.recovery_saved_at is None:
+        request.session[RECOVERY_UNSAVED] = True
+    else:
+        request.session.pop(RECOVERY_UNSAVED, None)
+
+
+def on_sign_in(sender, request, user, **kwargs) -> None:
+    """Every sign-in (a password, a passkey, a code, a confirmed address): a session that
+    did not open the journal with a password says it is locked, and the recovery key's
+    state is noted. (A password sign-in opens the journal just after this.)"""
+    if request is None or not hasattr(request, "session"):
+        return
+    if SESSION_KEY not in request.session and current_key(user) is not None:
+        request.session[LOCKED] = True
+    note_recovery_state(request, user)
 
 
 def journal_key_of(request: HttpRequest) -> Opened | None:

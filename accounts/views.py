@@ -3,12 +3,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .forms import AccountDeleteForm, ProfileForm
+from .forms import AccountDeleteForm, ProfileForm, RecoveryKeyForm, UnlockForm
+from .journal_keys import current_key, journal_key_rewrap, recovery_key_renew
 from .signals import log_security_event
+from .unlock import RECOVERY_UNSAVED, keep_recovery_to_show, take_recovery_to_show, unlock
 
 
 @login_required
@@ -49,3 +52,74 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         "events": user.timeline_events.count(),
     }
     return render(request, "accounts/delete.html", {"form": form, "counts": counts})
+
+
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_key(request: HttpRequest) -> HttpResponse:
+    """The recovery key: shown once when it is made (after sign-up, a first sign-in, or on
+    request here with the password), and noted as kept when the user says so."""
+    user = request.user
+    stored = current_key(user)
+    if request.method == "POST" and "saved" in request.POST:
+        if stored is not None and stored.recovery_saved_at is None:
+            stored.recovery_saved_at = timezone.now()
+            stored.save(update_fields=["recovery_saved_at"])
+        take_recovery_to_show(request)
+        request.session.pop(RECOVERY_UNSAVED, None)
+        messages.success(request, "Thank you. Keep your recovery key somewhere safe.")
+        return redirect("home")
+    form = RecoveryKeyForm(request.POST or None, user=user)
+    opened = request.journal_key
+    if request.method == "POST":
+        limited = consume_or_429(request, action="reauthenticate", user=user)
+        if limited:
+            return limited
+        if form.is_valid():
+            if opened is None or stored is None:
+                form.add_error(
+                    None,
+                    "Your journal is locked in this session, so no new key can be made for "
+                    "it. Unlock it first, then come back here.",
+                )
+            else:
+                text = recovery_key_renew(user=user, opened=opened)
+                keep_recovery_to_show(request, text, user_id=user.pk)
+                request.session[RECOVERY_UNSAVED] = True
+                log_security_event("recovery_key_renewed", user.pk)
+                return redirect("accounts:recovery-key")
+    context = {
+        "form": form,
+        "recovery_key": take_recovery_to_show(request),  # shown once
+        "saved_at": stored.recovery_saved_at if stored else None,
+        "locked": opened is None,
+    }
+    return render(request, "accounts/recovery_key.html", context)
+
+
+@sensitive_post_parameters("password", "recovery_key")
+@login_required
+@require_http_methods(["GET", "POST"])
+def journal_unlock(request: HttpRequest) -> HttpResponse:
+    """A locked journal opened again: by the password, or by the recovery key after a
+    password reset (the key is then wrapped under the new password)."""
+    user = request.user
+    if request.journal_key is not None or current_key(user) is None:
+        return redirect("home")
+    form = UnlockForm(request.POST or None, user=user)
+    if request.method == "POST":
+        limited = consume_or_429(request, action="reauthenticate", user=user)
+        if limited:
+            return limited
+        if form.is_valid():
+            if form.recovered:
+                journal_key_rewrap(
+                    user=user, opened=form.opened, password=form.cleaned_data["password"]
+                )
+                log_security_event("journal_recovered", user.pk)
+            unlock(request, form.opened, user_id=user.pk)
+            messages.success(request, "Your journal is open again.")
+            return redirect("home")
+        log_security_event("journal_unlock_refused", user.pk)
+    return render(request, "accounts/unlock.html", {"form": form})
