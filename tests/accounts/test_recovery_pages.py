@@ -116,3 +116,17 @@ def test_a_sign_in_without_the_password_says_the_journal_is_locked(client, db):
 def test_an_account_without_a_key_yet_is_not_called_locked(client, db):
     client.force_login(make_user("older@example.com"))
     assert "is locked" not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("account_signup", "only the recovery key gives you back your journal"),
+        (
+            "account_reset_password",
+            "A reset by email gives you back your account, not your journal",
+        ),
+    ],
+)
+def test_the_pages_say_what_a_reset_means_before_it_matters(client, db, name, words):
+    assert words in client.get(reverse(name)).content.decode()
