@@ -188,6 +188,10 @@ class Prompt(JournalPart):
     """A guided question. Built-in prompts have a `key` and no user, and are loaded from
     journal/data/prompts.yaml; a user's own prompts have a user and no key."""
 
+    # The row's identity in what seals its words (journal.sealing.Place): known before
+    # the row is first written, unlike its id.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
     key = models.SlugField(max_length=80, unique=True, null=True, blank=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -256,6 +260,10 @@ class Tag(JournalPart):
     """A free word a user files entries under; each user has their own set. The rule for
     names is journal.tags: one tag whatever the case it is typed in, shown in the case it
     was first typed."""
+
+    # The row's identity in what seals its words (journal.sealing.Place): known before
+    # the row is first written, unlike its id.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags"
@@ -533,6 +541,10 @@ class TimelineEventQuerySet(OwnedQuerySet, JournalQuerySet):
 class TimelineEvent(JournalPart):
     """A dated event of the user's connection. Periods are derived from these
     (journal/periods.py) and never stored."""
+
+    # The row's identity in what seals its words (journal.sealing.Place): known before
+    # the row is first written, unlike its id.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timeline_events"
