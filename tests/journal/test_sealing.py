@@ -88,3 +88,58 @@ def test_a_request_runs_with_its_journal_key_active_and_no_longer(rf):
     locked.journal_key = None
     sealing.SealingMiddleware(view)(locked)
     assert seen[1] is None
+
+
+# The journal cache
+
+
+def _stored_bytes(cache) -> bytes:
+    """Everything the cache keeps in the process's memory, as bytes."""
+    return b"".join(bytes(value) for value in cache._cache.values()) + b"".join(
+        key.encode() for key in cache._cache
+    )
+
+
+def test_the_journal_cache_keeps_only_sealed_values_for_a_journal_with_a_key(keyring):
+    from django.core.cache import caches
+
+    cache = caches["journal"]
+    with sealing.keys_active(keyring):
+        cache.set("figure", {"note": "MARKERWORD by the lighthouse"})
+        assert cache.get("figure") == {"note": "MARKERWORD by the lighthouse"}
+    assert b"MARKERWORD" not in _stored_bytes(cache)
+    assert cache.get("figure") is None  # without the key: nothing
+    with sealing.keys_active(sealing.Keyring.of(keys.new_key(), 1)):
+        assert cache.get("figure") is None  # another journal's key: nothing either
+
+
+def test_a_fragment_drawn_for_a_signed_in_journal_is_sealed_in_the_cache(client, db):
+    import datetime as dt
+
+    from django.core.cache import caches
+    from django.urls import reverse
+
+    from accounts.journal_keys import journal_key_create
+    from journal.models import TimelineEvent
+    from tests.factories import PASSWORD, make_user
+
+    user = make_user("fragments@example.com")
+    journal_key_create(user=user, password=PASSWORD)
+    TimelineEvent.objects.create(
+        user=user, kind="contact", occurred_on=dt.date(2025, 3, 1), note="MARKERWORD called"
+    )
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    first = client.get(reverse("journal:timeline")).content.decode()
+    again = client.get(reverse("journal:timeline")).content.decode()
+    # Drawn, then read back from the cache: the same picture and lists.
+    assert first.count("MARKERWORD called") == again.count("MARKERWORD called") >= 2
+    assert caches["journal"]._cache  # the figures and fragments are kept…
+    assert b"MARKERWORD" not in _stored_bytes(caches["journal"])  # …sealed
+
+
+def test_an_account_without_a_key_still_has_its_figures_cached():
+    from django.core.cache import caches
+
+    cache = caches["journal"]
+    cache.set("figure", [1, 2, 3])
+    assert cache.get("figure") == [1, 2, 3]
