@@ -198,8 +198,7 @@ else:
 # a LocMemCache, never Redis or the database, which other processes and backups can read.
 # A process keeps at most JOURNAL_CACHE_ENTRIES of them, the oldest culled first.
 CACHES["journal"] = {
-    # LocMemCache whose values are sealed under the request's journal key (journal/sealing.py).
-    "BACKEND": "journal.sealing.SealedLocMemCache",
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "mirror-journal",
     "TIMEOUT": None,
     "OPTIONS": {"MAX_ENTRIES": env_int("JOURNAL_CACHE_ENTRIES", 4000), "CULL_FREQUENCY": 4},

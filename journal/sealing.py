@@ -15,9 +15,7 @@ The key of the request is active for the code that runs inside `keys_active(...)
 
 import base64
 import contextvars
-import hashlib
 import os
-import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,8 +24,6 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.locmem import LocMemCache
 
 FORMAT = "m1"
 NONCE_BYTES = 12
@@ -66,28 +62,6 @@ class Keyring:
     @classmethod
     def of(cls, key: bytes, generation: int) -> "Keyring":
         return cls({generation: key}, generation)
-
-    def _derive(self, generation: int, purpose: bytes) -> bytes:
-        key = self.keys.get(generation)
-        if key is None:
-            raise JournalLocked(f"generation {generation}")
-        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(key)
-
-    def cache_cipher(self) -> AESGCM:
-        """The cipher of the journal cache: a key of its own, of the current generation."""
-        cipher = self._ciphers.get(-1)
-        if cipher is None:
-            cipher = self._ciphers[-1] = AESGCM(self._derive(self.current, b"mirror cache"))
-        return cipher
-
-    def cache_namespace(self) -> str:
-        """Where this journal's cached values live: a digest of a key derived for it, which
-        names the journal without revealing its key."""
-        namespace = getattr(self, "_namespace", None)
-        if namespace is None:
-            derived = self._derive(self.current, b"mirror cache namespace")
-            namespace = self._namespace = hashlib.sha256(derived).hexdigest()[:32]
-        return namespace
 
     def cipher(self, generation: int) -> AESGCM:
         cipher = self._ciphers.get(generation)
@@ -173,66 +147,3 @@ class SealingMiddleware:
         keyring = Keyring.of(opened.key, opened.generation) if opened is not None else None
         with keys_active(keyring):
             return self.get_response(request)
-
-
-# The journal cache, sealed ------------------------------------------------------------
-
-
-class _SealedValue:
-    """A cached value as the journal cache keeps it: sealed bytes, nothing readable."""
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-
-class SealedLocMemCache(LocMemCache):
-    """The `journal` cache alias: Django's LocMemCache, whose values are sealed under the
-    active journal key (a key of its own, derived for the cache) and whose keys live in a
-    namespace of that key. What a figure or a drawn fragment holds of a user's words is
-    readable only by a request that carries the user's key; another user's request, or a
-    request without a key, finds nothing. Without an active key the cache works as before
-    (an account that has no key yet)."""
-
-    def make_key(self, key, version=None):
-        keyring = active_keyring()
-        prefix = keyring.cache_namespace() if keyring is not None else "plain"
-        return super().make_key(f"{prefix}:{key}", version=version)
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().add(key, self._seal(key, value), timeout, version)
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        super().set(key, self._seal(key, value), timeout, version)
-
-    def get(self, key, default=None, version=None):
-        value = super().get(key, _MISSING, version)
-        if value is _MISSING:
-            return default
-        return self._open(key, value, default)
-
-    def _seal(self, key, value):
-        keyring = active_keyring()
-        if keyring is None:
-            return value
-        nonce = os.urandom(NONCE_BYTES)
-        data = keyring.cache_cipher().encrypt(nonce, pickle.dumps(value), str(key).encode())
-        return _SealedValue(nonce + data)
-
-    def _open(self, key, value, default):
-        if not isinstance(value, _SealedValue):
-            return value
-        keyring = active_keyring()
-        if keyring is None:
-            return default
-        try:
-            data = keyring.cache_cipher().decrypt(
-                value.data[:NONCE_BYTES], value.data[NONCE_BYTES:], str(key).encode()
-            )
-        except InvalidTag:
-            return default
-        return pickle.loads(data)  # sealed by this process, under this very key
-
-
-_MISSING = object()
