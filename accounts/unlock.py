@@ -63,7 +63,7 @@ def open_at_sign_in(request: HttpRequest, user, password: str) -> None:
 def keep_recovery_to_show(request: HttpRequest, recovery_text: str, *, user_id: int) -> None:
     """Keep a new recovery key until its page shows it, sealed under this session's
     secret: the session table alone never holds it readable."""
-    secret = getattr(request, _PENDING, None) or request.COOKIES.get(cookie_name())
+    secret = _secret(request)
     raw = keys.parse_recovery_text(recovery_text)
     request.session[RECOVERY_TO_SHOW] = keys.seal(secret, raw, user_id=user_id)
 
@@ -71,7 +71,7 @@ def keep_recovery_to_show(request: HttpRequest, recovery_text: str, *, user_id: 
 def take_recovery_to_show(request: HttpRequest) -> str | None:
     """The recovery key waiting to be shown, once: it is gone from the session after."""
     sealed = request.session.pop(RECOVERY_TO_SHOW, None)
-    secret = getattr(request, _PENDING, None) or request.COOKIES.get(cookie_name())
+    secret = _secret(request)
     if not sealed or not secret:
         return None
     try:
@@ -107,6 +107,11 @@ def on_sign_in(sender, request, user, **kwargs) -> None:
     note_recovery_state(request, user)
 
 
+def _secret(request: HttpRequest) -> str | None:
+    """This session's secret: the one just made for the response, else the browser's."""
+    return getattr(request, _PENDING, None) or request.COOKIES.get(cookie_name())
+
+
 def journal_key_of(request: HttpRequest) -> Opened | None:
     """The journal key this request carries, or None (signed out, locked, or the cookie
     and the session do not belong together)."""
@@ -114,7 +119,7 @@ def journal_key_of(request: HttpRequest) -> Opened | None:
     if user is None or not user.is_authenticated:
         return None
     stored = request.session.get(SESSION_KEY)
-    secret = getattr(request, _PENDING, None) or request.COOKIES.get(cookie_name())
+    secret = _secret(request)
     if not stored or not secret:
         return None
     try:

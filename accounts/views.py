@@ -93,7 +93,8 @@ def recovery_key(request: HttpRequest) -> HttpResponse:
         "form": form,
         "recovery_key": take_recovery_to_show(request),  # shown once
         "saved_at": stored.recovery_saved_at if stored else None,
-        "locked": opened is None,
+        "locked": opened is None and stored is not None,
+        "has_key": stored is not None,
     }
     return render(request, "accounts/recovery_key.html", context)
 

@@ -130,3 +130,10 @@ def test_an_account_without_a_key_yet_is_not_called_locked(client, db):
 )
 def test_the_pages_say_what_a_reset_means_before_it_matters(client, db, name, words):
     assert words in client.get(reverse(name)).content.decode()
+
+
+def test_an_account_without_a_key_yet_is_told_when_it_gets_one(client, db):
+    client.force_login(make_user("passkey-only@example.com"))
+    page = client.get(RECOVERY).content.decode()
+    assert "Your journal gets its key at your next sign-in" in page
+    assert "is locked" not in page and "not marked as kept" not in page
