@@ -31,14 +31,20 @@ def cookie_name() -> str:
 def unlock(request: HttpRequest, opened: Opened, *, user_id: int) -> None:
     """Keep `opened` for the rest of this session: sealed in the session under a new
     secret that the response gives the browser."""
+    setattr(request, _PENDING, keep_in_session(request.session, opened, user_id=user_id))
+    request.journal_key = opened
+
+
+def keep_in_session(session, opened: Opened, *, user_id: int) -> str:
+    """Seal `opened` into `session` under a new secret, and return the secret: the
+    browser's cookie holds it, the session never."""
     secret = keys.new_session_secret()
-    request.session[SESSION_KEY] = {
+    session[SESSION_KEY] = {
         "generation": opened.generation,
         "sealed": keys.seal(secret, opened.key, user_id=user_id),
     }
-    setattr(request, _PENDING, secret)
-    request.session.pop(LOCKED, None)
-    request.journal_key = opened
+    session.pop(LOCKED, None)
+    return secret
 
 
 def open_at_sign_in(request: HttpRequest, user, password: str) -> None:

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -121,6 +122,11 @@ def journal_unlock(request: HttpRequest) -> HttpResponse:
                 log_security_event("journal_recovered", user.pk)
             unlock(request, form.opened, user_id=user.pk)
             messages.success(request, "Your journal is open again.")
+            target = request.GET.get("next", "")
+            if url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                return redirect(target)
             return redirect("home")
         log_security_event("journal_unlock_refused", user.pk)
     return render(request, "accounts/unlock.html", {"form": form})

@@ -1,15 +1,20 @@
 """Deterministic demo journals, for screenshots, benchmarks and trying the app out.
 
-Everything is generated from a seed, so the same seed always gives the same journal.
+Everything is generated from a seed, so the same seed always gives the same journal. A
+demo journal is sealed like any other (journal/sealed.py), under a journal key its
+password opens: with `--password`, it is what a person who signs up gets.
 """
 
 import datetime as dt
 import random
+import secrets
 import uuid
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.journal_keys import Opened, current_key, journal_key_create, journal_key_open
+from accounts.keys import KeyRefused
 from accounts.models import User
 
 from .models import (
@@ -23,6 +28,8 @@ from .models import (
     Tag,
     TimelineEvent,
 )
+from .sealing import Keyring, keys_active
+from .tags import tag_key
 
 OPENINGS = [
     "I woke before the alarm again.",
@@ -95,7 +102,26 @@ def create_demo_journal(
     )
     user.set_password(password) if password else user.set_unusable_password()
     user.save()
-    tags = {name: Tag.objects.get_or_create(user=user, name=name)[0] for name in TAGS}
+    opened = _journal_key(user, password)
+    with keys_active(Keyring.of(opened.key, opened.generation, owner=user.pk)):
+        _fill(user, rng, ids, days=days, gaps=gaps)
+    return user
+
+
+def _journal_key(user: User, password: str | None) -> Opened:
+    """The user's journal key, opened by the password; a new one (a new generation) if
+    there is none or the password does not open it. Without a password nobody can sign
+    in, so the key is wrapped under a password nobody knows."""
+    if password and current_key(user) is not None:
+        try:
+            return journal_key_open(user=user, password=password)
+        except KeyRefused:
+            pass
+    return journal_key_create(user=user, password=password or secrets.token_urlsafe())[0]
+
+
+def _fill(user: User, rng: random.Random, ids: random.Random, *, days: int, gaps: float) -> None:
+    tags = Tag.objects.for_names(user, TAGS)
     prompts = list(Prompt.objects.filter(user__isnull=True, retired=False).only("id", "text"))
     today = timezone.localdate(timezone=user.zone)
     stages = list(Stage.values)
@@ -122,11 +148,12 @@ def create_demo_journal(
         entry.tags_text = TAGS_SEPARATOR.join(names)
         entry.derive_from_body()
         entries.append(entry)
-        links.extend(Entry.tags.through(entry_id=entry.id, tag_id=tags[n].id) for n in names)
+        links.extend(
+            Entry.tags.through(entry_id=entry.id, tag_id=tags[tag_key(n)].id) for n in names
+        )
     Entry.objects.bulk_create(entries, batch_size=500)
     Entry.objects.link_tags(user, links, batch_size=2000)
     create_demo_timeline(user, start=today - dt.timedelta(days=days - 1), today=today, rng=rng)
-    return user
 
 
 def create_demo_timeline(user: User, *, start: dt.date, today: dt.date, rng: random.Random) -> None:

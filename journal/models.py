@@ -3,6 +3,7 @@ import html
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed
@@ -14,6 +15,8 @@ from django.utils.text import Truncator
 
 from .figures import journal_changed, journal_changed_where
 from .markdown import render_markdown, stored_html
+from .sealed import SealedCharField, SealedJSONField, SealedModel, SealedTextField
+from .sealing import keyring_for
 from .tags import TAG_KEY_MAX_LENGTH, TAG_MAX_LENGTH, tag_key
 from .text import day_text
 
@@ -101,7 +104,54 @@ class PromptGroup(models.TextChoices):
     URGE = "urge", "For the urge to reach out"
 
 
-class OwnedQuerySet(models.QuerySet):
+class SealedQuerySet(models.QuerySet):
+    """Rows with sealed words (journal.sealed): a query that picks its fields still reads
+    what places a row's words, and the bulk update that skips `save` seals them too."""
+
+    def only(self, *fields) -> "SealedQuerySet":
+        return super().only(*fields, *self.model.SEAL_IDENTITY)
+
+    def values(self, *fields, **expressions):
+        _refuse_sealed(self.model, fields)
+        return super().values(*fields, **expressions)
+
+    def values_list(self, *fields, **kwargs):
+        _refuse_sealed(self.model, fields)
+        return super().values_list(*fields, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        sealed = [f for f in self.model.sealed_fields() if f.name in fields]
+        words = [{f.attname: getattr(obj, f.attname) for f in sealed} for obj in objs]
+        try:
+            for obj, values in zip(objs, words, strict=True):
+                for field in sealed:
+                    setattr(obj, field.attname, obj.sealed_value(field, values[field.attname]))
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        finally:  # the objects keep their words
+            for obj, values in zip(objs, words, strict=True):
+                obj.__dict__.update(values)
+
+    bulk_update.alters_data = True
+
+
+def _refuse_sealed(model, fields) -> None:
+    """`values()` of a sealed field would give what is stored, not the words: refused."""
+    for path in fields:
+        if not isinstance(path, str):
+            continue
+        current, field = model, None
+        for part in path.split("__"):
+            try:
+                field = current._meta.get_field(part)
+            except (FieldDoesNotExist, AttributeError):
+                break
+            current = field.related_model
+        if getattr(field, "sealed", False):
+            raise TypeError(f"{path} is sealed: read the rows (journal/sealed.py)")
+
+
+class OwnedQuerySet(SealedQuerySet):
     """Rows that belong to one user. Every read of user data starts from `for_user`."""
 
     def for_user(self, user):
@@ -110,7 +160,7 @@ class OwnedQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
-class JournalQuerySet(models.QuerySet):
+class JournalQuerySet(SealedQuerySet):
     """Rows that make up a user's journal: every bulk write renews the version of the
     journals it touches (journal.figures), in the same transaction, so no write path
     leaves figures derived from the rows as they were."""
@@ -158,6 +208,12 @@ class PromptQuerySet(JournalQuerySet):
     def own(self, user) -> "PromptQuerySet":
         return OwnedQuerySet.for_user(self, user)
 
+    def builtin_values(self, *fields, **kwargs):
+        """`values_list` of the built-in prompts (still in the library): their words are
+        Mirror's, stored as they are, so they can be read without opening rows."""
+        library = self.filter(user__isnull=True, retired=False)
+        return models.QuerySet.values_list(library, *fields, **kwargs)
+
     def fitting(self, perspective: str) -> "PromptQuerySet":
         """Prompts for a runner, a chaser, or (unsure/both) every perspective."""
         if perspective in {PromptPerspective.RUNNER, PromptPerspective.CHASER}:
@@ -165,7 +221,7 @@ class PromptQuerySet(JournalQuerySet):
         return self
 
 
-class JournalPart(models.Model):
+class JournalPart(SealedModel):
     """A model whose rows make up a user's journal: a save or a delete renews the version
     figures derived from it are cached under (journal.figures). Its querysets derive from
     `JournalQuerySet`, which does the same for bulk writes."""
@@ -207,12 +263,12 @@ class Prompt(JournalPart):
     # Where they matter, the days of a separation it is written for.
     days = models.CharField(max_length=12, choices=PromptDays, blank=True)
     stage = models.CharField(max_length=20, choices=Stage, blank=True)
-    theme = models.CharField(max_length=40, blank=True)
+    theme = SealedCharField(max_length=40, blank=True)
     # The kind of entry it asks for (an unsent letter, a dream, a sign); "" for a reflection.
     kind = models.CharField(max_length=20, choices=Kind, blank=True)
     # Prompts for one moment rather than any day: the urge to reach out.
     group = models.CharField(max_length=10, choices=PromptGroup, blank=True)
-    text = models.TextField(max_length=500)
+    text = SealedTextField(max_length=500)
     # A built-in prompt removed from the data file is retired, not deleted: entries that
     # answered it keep their link, and it is no longer offered.
     retired = models.BooleanField(default=False, editable=False)
@@ -247,13 +303,18 @@ class TagQuerySet(OwnedQuerySet, JournalQuerySet):
         keys: dict[str, str] = {}
         for name in names:
             keys.setdefault(tag_key(name), name)
+        digests = {Tag.key_for(user.pk, key): key for key in keys}
         mine = self.for_user(user)
-        existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
+        existing = {digests[tag.key]: tag for tag in mine.filter(key__in=digests)}
         missing = [Tag.named(user, name) for key, name in keys.items() if key not in existing]
         if missing:
             Tag.objects.bulk_create(missing, ignore_conflicts=True)
-            existing = {tag.key: tag for tag in mine.filter(key__in=keys)}
+            existing = {digests[tag.key]: tag for tag in mine.filter(key__in=digests)}
         return existing
+
+    def named_in_order(self) -> list["Tag"]:
+        """The tags in name order, in any case (their keys are digests: no order)."""
+        return sorted(self, key=lambda tag: tag_key(tag.name))
 
 
 class Tag(JournalPart):
@@ -268,9 +329,10 @@ class Tag(JournalPart):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags"
     )
-    name = models.CharField(max_length=TAG_MAX_LENGTH)
-    # The name case-folded (tags.tag_key), filled in on save: what makes two names one tag,
-    # the same on every database (SQLite's LOWER folds ASCII only).
+    name = SealedCharField(max_length=TAG_MAX_LENGTH)
+    # What makes two names one tag, filled in on save: the name case-folded (tags.tag_key),
+    # as a keyed digest of the owner's journal (journal.sealing.Keyring.index), so the
+    # database can match a tag and keep it unique without holding its name.
     key = models.CharField(max_length=TAG_KEY_MAX_LENGTH, editable=False)
 
     objects = TagQuerySet.as_manager()
@@ -285,13 +347,19 @@ class Tag(JournalPart):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.key = tag_key(self.name)
+        self.key = Tag.key_for(self.user_id, self.name)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def key_for(user_id: int, name: str) -> str:
+        """The stored key of the tag `name` in `user_id`'s journal (its journal key is
+        active)."""
+        return keyring_for(user_id).index(tag_key(name))
 
     @classmethod
     def named(cls, user, name: str) -> "Tag":
         """A new tag, unsaved (for bulk_create, which does not call save)."""
-        return cls(user=user, name=name, key=tag_key(name))
+        return cls(user=user, name=name, key=Tag.key_for(user.pk, name))
 
 
 class _PreviousDay(models.Func):
@@ -345,14 +413,16 @@ class EntryQuerySet(OwnedQuerySet, JournalQuerySet):
 
 
 class Entry(JournalPart):
+    SEAL_IDENTITY = ("user",)  # and its id, which every query reads
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries"
     )
-    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
-    body = models.TextField()
-    body_html = models.TextField(editable=False)
-    excerpt = models.CharField(max_length=EXCERPT_LENGTH + 1, editable=False, blank=True)
+    title = SealedCharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    body = SealedTextField()
+    body_html = SealedTextField(editable=False)
+    excerpt = SealedCharField(max_length=EXCERPT_LENGTH + 1, editable=False, blank=True)
     written_on = models.DateField("date", default=timezone.localdate, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.REFLECTION)
     mood = models.PositiveSmallIntegerField(
@@ -369,9 +439,9 @@ class Entry(JournalPart):
     # The tag names in name order (in any case), one per line, kept in step with `tags` (see
     # _sync_tags_text): full-text search covers them without a join, and a list of entries
     # shows them without reading the tags (`tag_names`).
-    tags_text = models.TextField(blank=True, editable=False)
+    tags_text = SealedTextField(blank=True, editable=False)
     # The prompt's words when the entry was written, kept even if the prompt changes.
-    prompt_text = models.TextField(blank=True, editable=False)
+    prompt_text = SealedTextField(blank=True, editable=False)
     # Each save of an edit increments it; a save that started from an older version is a
     # conflict and is shown to the user, never applied over the newer text.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -402,6 +472,9 @@ class Entry(JournalPart):
 
     def get_absolute_url(self) -> str:
         return reverse("journal:entry-detail", kwargs={"pk": self.pk})
+
+    def seal_row(self) -> str:
+        return str(self.pk)
 
     def derive_from_body(self) -> None:
         """Derive `body_html` (the body rendered and sanitized, journal.markdown) and the
@@ -437,16 +510,21 @@ class Entry(JournalPart):
         return [labels.get(value, value) for value in self.feelings]
 
 
-class EntryRevision(models.Model):
+class EntryRevision(SealedModel):
     """An earlier version of an entry's words, kept when an edit replaces them."""
 
     KEEP = 30  # the newest this many per entry are kept
+    SEAL_IDENTITY = ("user", "entry", "version")
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="revisions")
-    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
-    body = models.TextField()
+    # The entry's owner, whose key seals the words (kept here so a revision opens alone).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    title = SealedCharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    body = SealedTextField()
     version = models.PositiveIntegerField()
     saved_at = models.DateTimeField()
+
+    objects = SealedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-version"]
@@ -457,11 +535,15 @@ class EntryRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.entry_id} v{self.version}"
 
+    def seal_row(self) -> str:
+        return f"{self.entry_id}/{self.version}"
+
     @classmethod
     def keep(cls, entry: Entry) -> "EntryRevision":
         """Keep `entry`'s current words (as stored) before they are replaced."""
         revision = cls.objects.create(
             entry=entry,
+            user_id=entry.user_id,
             title=entry.title,
             body=entry.body,
             version=entry.version,
@@ -485,7 +567,7 @@ class DraftQuerySet(OwnedQuerySet):
         return self.filter(key__regex=DRAFT_KEY_PATTERN)
 
 
-class Draft(models.Model):
+class Draft(SealedModel):
     """Text being written that is not saved as an entry yet: autosaved every few seconds.
     `key` is the entry's id when editing, or a key the new-entry page made up."""
 
@@ -496,9 +578,9 @@ class Draft(models.Model):
     entry = models.ForeignKey(
         Entry, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
     )
-    title = models.CharField(max_length=TITLE_MAX_LENGTH * 2, blank=True)
-    body = models.TextField(blank=True)
-    fields = models.JSONField(default=dict, blank=True)  # the other form fields, as typed
+    title = SealedCharField(max_length=TITLE_MAX_LENGTH * 2, blank=True)
+    body = SealedTextField(blank=True)
+    fields = SealedJSONField(default=dict, blank=True)  # the other form fields, as typed
     base_version = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -510,8 +592,13 @@ class Draft(models.Model):
             models.UniqueConstraint(fields=["user", "key"], name="draft_unique_key_per_user"),
         ]
 
+    SEAL_IDENTITY = ("user", "key")
+
     def __str__(self) -> str:
         return f"draft {self.key}"
+
+    def seal_row(self) -> str:
+        return self.key
 
     @property
     def words(self) -> int:
@@ -552,8 +639,8 @@ class TimelineEvent(JournalPart):
     kind = models.CharField(max_length=20, choices=EventKind)
     occurred_on = models.DateField("date")
     initiator = models.CharField("who left", max_length=10, choices=Initiator, blank=True)
-    note = models.TextField(blank=True)
-    note_html = models.TextField(blank=True, editable=False)
+    note = SealedTextField(blank=True)
+    note_html = SealedTextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -585,8 +672,9 @@ class TimelineEvent(JournalPart):
 def _sync_tags_text(sender, instance, action: str, reverse: bool, **kwargs) -> None:
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
-    entries = [instance] if not reverse else list(instance.entries.all())
+    entries = [instance] if not reverse else list(instance.entries.only("id"))
     for entry in entries:
-        text = TAGS_SEPARATOR.join(entry.tags.order_by("key").values_list("name", flat=True))
-        Entry.objects.filter(pk=entry.pk).update(tags_text=text)  # renews the version
+        text = TAGS_SEPARATOR.join(tag.name for tag in entry.tags.only("name").named_in_order())
+        # renews the version
+        Entry.objects.filter(pk=entry.pk).update(tags_text=entry.sealed_value("tags_text", text))
         entry.tags_text = text

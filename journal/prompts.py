@@ -302,13 +302,15 @@ def fitting_prompts(user, situation: Situation) -> list[Candidate]:
     """The prompts that fit the user's situation (urge prompts wait for the urge button)."""
     from .models import Prompt
 
-    rows = (
-        Prompt.objects.for_user(user)
-        .filter(perspective__in=situation.sides)
-        .exclude(group=URGE)
-        .order_by("pk")
-        .values_list(*CANDIDATE_FIELDS)
-    )
+    fitting = Prompt.objects.filter(perspective__in=situation.sides).exclude(group=URGE)
+    rows = [
+        *fitting.builtin_values(*CANDIDATE_FIELDS),
+        *(
+            tuple(getattr(prompt, name) for name in CANDIDATE_FIELDS)
+            for prompt in fitting.own(user).only(*CANDIDATE_FIELDS[1:])
+        ),
+    ]
+    rows.sort(key=lambda row: row[0])
     return [prompt for prompt in (Candidate(*row) for row in rows) if situation.fits(prompt)]
 
 

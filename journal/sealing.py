@@ -9,16 +9,23 @@ generation says which of the user's journal keys sealed it (a journal started af
 a lost password has a new one).
 
 The key of the request is active for the code that runs inside `keys_active(...)`
-(the middleware of journal/sealing opens it for every signed-in request); `seal` and
-`unseal` use it, and without it `unseal` raises `JournalLocked`.
+(the middleware of journal/sealing opens it for every signed-in request), for its owner
+alone: `seal` and `unseal` find the keyring of the value's owner there, and without it
+raise `JournalLocked`, so a request can neither read nor write another account's words.
+
+A journal key also gives a keyed digest (`Keyring.index`): what lets the database match a
+value without holding it (a tag's name, case-folded), equal only within one journal.
 """
 
 import base64
 import contextvars
+import hashlib
+import hmac
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -51,49 +58,94 @@ class Place:
 
 
 class Keyring:
-    """The journal keys a request holds, by generation, and which one seals new words.
-    Lives as long as the request; its derived ciphers with it."""
+    """The journal keys of one account (`owner`) that a request holds, by generation, and
+    which one seals new words. Lives as long as the request; its derived keys with it."""
 
-    def __init__(self, keys: dict[int, bytes], current: int) -> None:
+    def __init__(self, keys: dict[int, bytes], current: int, owner: int | None = None) -> None:
         self.keys = keys
         self.current = current
+        self.owner = owner
         self._ciphers: dict[int, AESGCM] = {}
+        self._index_key: bytes | None = None
 
     @classmethod
-    def of(cls, key: bytes, generation: int) -> "Keyring":
-        return cls({generation: key}, generation)
+    def of(cls, key: bytes, generation: int, owner: int | None = None) -> "Keyring":
+        return cls({generation: key}, generation, owner)
+
+    def for_owner(self, owner: int) -> "Keyring | None":
+        """This keyring when it is `owner`'s: the lookup every seal and unseal goes through."""
+        return self if self.owner == owner else None
 
     def cipher(self, generation: int) -> AESGCM:
         cipher = self._ciphers.get(generation)
         if cipher is None:
-            key = self.keys.get(generation)
-            if key is None:
-                raise JournalLocked(f"generation {generation}")
             # A key of its own for the words, derived from the journal key (HKDF), so the
             # journal key itself encrypts nothing but what wraps other keys.
-            derived = HKDF(
-                algorithm=hashes.SHA256(), length=32, salt=None, info=b"mirror fields"
-            ).derive(key)
-            cipher = self._ciphers[generation] = AESGCM(derived)
+            cipher = self._ciphers[generation] = AESGCM(self._derive(generation, b"fields"))
         return cipher
 
+    def index(self, text: str) -> str:
+        """A keyed digest of `text` (HMAC-SHA-256 under a key of the current journal key):
+        equal texts give equal digests in this journal only, and the digest says nothing
+        of the text to anyone without the key."""
+        if self._index_key is None:
+            self._index_key = self._derive(self.current, b"index")
+        return hmac.new(self._index_key, text.encode(), hashlib.sha256).hexdigest()
 
-_active: contextvars.ContextVar[Keyring | None] = contextvars.ContextVar(
+    def _derive(self, generation: int, purpose: bytes) -> bytes:
+        key = self.keys.get(generation)
+        if key is None:
+            raise JournalLocked(f"generation {generation}")
+        return HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=b"mirror " + purpose
+        ).derive(key)
+
+
+class Keys(Protocol):
+    """What `keys_active` holds: a keyring, or anything that finds one by owner."""
+
+    def for_owner(self, owner: int) -> Keyring | None: ...
+
+
+_active: contextvars.ContextVar[Keys | None] = contextvars.ContextVar(
     "journal_keyring", default=None
 )
 
 
 @contextmanager
-def keys_active(keyring: Keyring | None) -> Iterator[None]:
-    token = _active.set(keyring)
+def keys_active(keys: Keys | None) -> Iterator[None]:
+    token = _active.set(keys)
     try:
         yield
     finally:
         _active.reset(token)
 
 
-def active_keyring() -> Keyring | None:
+def active_keyring() -> Keys | None:
     return _active.get()
+
+
+def keyring_for(owner: int) -> Keyring:
+    """The active keyring of `owner`'s journal; JournalLocked when this code holds none."""
+    active = _active.get()
+    keyring = active.for_owner(owner) if active is not None else None
+    if keyring is None:
+        raise JournalLocked(f"no journal key of user {owner} is active")
+    return keyring
+
+
+def with_active_keys[T](chunks: Iterable[T]) -> Iterator[T]:
+    """`chunks`, read with the keys active now: a streamed response is read after its view
+    (and the middleware that made its keys active) has returned."""
+    keys = _active.get()
+    iterator = iter(chunks)
+    while True:
+        with keys_active(keys):
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+        yield item
 
 
 def is_sealed(stored: str) -> bool:
@@ -101,10 +153,8 @@ def is_sealed(stored: str) -> bool:
 
 
 def seal(text: str, place: Place, keyring: Keyring | None = None) -> str:
-    """`text` sealed for `place` under the current generation of the active keys."""
-    keyring = keyring or active_keyring()
-    if keyring is None:
-        raise JournalLocked("no journal key is active")
+    """`text` sealed for `place` under the current generation of its owner's active key."""
+    keyring = keyring or keyring_for(place.owner)
     nonce = os.urandom(NONCE_BYTES)
     sealed = keyring.cipher(keyring.current).encrypt(nonce, text.encode(), place.associated_data())
     body = base64.b64encode(nonce + sealed).decode()
@@ -116,9 +166,7 @@ def unseal(stored: str, place: Place, keyring: Keyring | None = None) -> str:
     encryption, until the account's first sign-in seals it) comes back as it is."""
     if not is_sealed(stored):
         return stored
-    keyring = keyring or active_keyring()
-    if keyring is None:
-        raise JournalLocked("no journal key is active")
+    keyring = keyring or keyring_for(place.owner)
     try:
         _, generation, body = stored.split(".", 2)
         raw = base64.b64decode(body, validate=True)
@@ -136,14 +184,34 @@ def unseal(stored: str, place: Place, keyring: Keyring | None = None) -> str:
 class SealingMiddleware:
     """Runs each signed-in request with its journal key active (accounts/unlock.py opens
     it), so the journal's models seal and open words without passing keys around. A
-    streamed response that reads words after the view returned takes the keyring with it
-    (`active_keyring()` while the view runs)."""
+    streamed response that reads words after the view returned takes the keys with it
+    (`with_active_keys`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         opened = getattr(request, "journal_key", None)
-        keyring = Keyring.of(opened.key, opened.generation) if opened is not None else None
+        keyring = (
+            Keyring.of(opened.key, opened.generation, owner=request.user.pk)
+            if opened is not None
+            else None
+        )
         with keys_active(keyring):
             return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """A page that needs words this request cannot open says so calmly, with the way
+        to open them; a script (autosave) is told with a status it can act on."""
+        if not isinstance(exception, JournalLocked):
+            return None
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        from accounts.journal_keys import current_key
+
+        if request.headers.get("Accept", "").startswith("application/json"):
+            return JsonResponse({"error": "locked"}, status=423)
+        user = request.user
+        has_key = user.is_authenticated and current_key(user) is not None
+        return render(request, "journal/locked.html", {"has_key": has_key}, status=423)

@@ -1,168 +1,222 @@
-"""Full-text search over an entry's title, body and tags.
+"""Search over an entry's title, body and tags, in Python.
 
-On PostgreSQL: `websearch_to_tsquery` (quoted phrases, several words, `-word`, `or`),
-ranked, served by a GIN index on exactly the expression below. On SQLite: every word or
-quoted phrase must appear (case-insensitive) in the title, body or tags; newest first.
-Snippets are cut in Python around the first word found as typed; on PostgreSQL, an entry
-that matched only through another form of a word gets its snippet from `ts_headline`. Plain
-words give the same entries on both. Any input is safe: it is only ever passed as a query
-parameter.
+The words are sealed in the database (journal/sealed.py), so it holds no index of them: a
+search reads the entries its filters leave (their title, body and tags, sealed), opens them
+and looks. A ten-year journal (3,650 entries, about 11 MB) takes well under 100 ms
+(`bench/search.py`); nothing about the words is kept between requests.
+
+What a query can say, as in a web search box:
+- words: each must begin a word of the entry (`walk` finds "walking"; `art` does not find
+  "heart"), in any case and with or without accents (`cafe` finds "Café");
+- "a quoted phrase": its words in that order;
+- `-word` or `-"a phrase"`: entries without it;
+- `or` between two terms: either will do.
+
+Results are ranked: a term in the title counts most, then in the tags, then each time in
+the body (up to a point); equal ranks come newest first. Snippets are cut around the first
+term found and mark every term. Any input is safe: it only ever becomes escaped patterns.
 """
 
 import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, TextField
-from django.db.models.functions import Substr
+from django.db.models import QuerySet
 
 from .markdown import highlight
+from .sealing import Place, unseal
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
-CONFIG = "english"
 START, STOP = "\x02", "\x03"  # markers the highlighter turns into <mark>
 
-# The vector of title, body and tags, kept by PostgreSQL itself in a generated column
-# (migration 0007) and indexed; queries read the column, so ranking parses nothing again.
-_VECTOR_SQL = (
-    "to_tsvector('english'::regconfig, "
-    "coalesce(title, '') || ' ' || coalesce(body, '') || ' ' || coalesce(tags_text, ''))"
-)
-SEARCH_COLUMN_SQL = (
-    "ALTER TABLE journal_entry ADD COLUMN IF NOT EXISTS search_vector tsvector "
-    f"GENERATED ALWAYS AS ({_VECTOR_SQL}) STORED"
-)
-SEARCH_INDEX_SQL = (
-    "CREATE INDEX IF NOT EXISTS entry_search_idx ON journal_entry USING GIN (search_vector)"
-)
-_TERM = re.compile(r'"([^"]+)"|(\S+)')
-_WORD_CHARS = re.compile(r"\w", re.UNICODE)
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD_CHARS = re.compile(r"\w")
+# Accents and other marks that combine with the letter before them, once NFKD has taken
+# them apart: dropped, so `cafe` and `café` are one word.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Where words are not separated by spaces (Chinese, Japanese, Thai…), a term may start
+# anywhere; elsewhere it must start a word.
+_SPACED_SCRIPTS_END = 0x0E00
+
+# How much each place counts towards the rank, and how many hits in each count at most.
+TITLE_WEIGHT, TAGS_WEIGHT, BODY_WEIGHT = 8, 4, 1
+MAX_BODY_HITS = 10
 
 
-class EntryVector(Func):
-    """The stored, indexed search vector (a column Django's model does not declare)."""
-
-    template = "%(table)s.search_vector"
-    output_field = TextField()
-    arity = 0
-
-    def as_sql(self, compiler, connection, **extra):
-        table = compiler.quote_name(compiler.query.get_initial_alias())
-        return super().as_sql(compiler, connection, table=table, **extra)
+def fold(text: str) -> str:
+    """Text as search compares it: case folded, accents dropped."""
+    if text.isascii():
+        return text.lower()
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
-class Matches(Func):
-    """`vector @@ query`, usable directly as a filter condition (so the index serves)."""
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return fold(char)
 
-    template = "(%(expressions)s)"
-    arg_joiner = " @@ "
-    output_field = BooleanField()
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a phrase, folded, and the pattern that finds it in folded text."""
+
+    text: str
+    pattern: re.Pattern
+
+    @classmethod
+    def of(cls, raw: str) -> "Term | None":
+        words = fold(raw).split()
+        text = " ".join(words)
+        if not text or not _WORD_CHARS.search(text):
+            return None
+        pattern = r"\s+".join(re.escape(word) for word in words)
+        first = text[0]
+        if first.isalnum() and ord(first) < _SPACED_SCRIPTS_END:
+            pattern = r"(?<!\w)" + pattern
+        return cls(text, re.compile(pattern))
+
+
+@dataclass
+class Query:
+    """Every group must match (a group is one term, or terms joined by `or`), and no
+    excluded term may."""
+
+    groups: list[list[Term]] = field(default_factory=list)
+    excluded: list[Term] = field(default_factory=list)
+
+    @property
+    def terms(self) -> list[Term]:
+        return [term for group in self.groups for term in group]
+
+    def matches(self, text: str) -> bool:
+        return all(any(t.pattern.search(text) for t in group) for group in self.groups) and not any(
+            t.pattern.search(text) for t in self.excluded
+        )
 
 
 def clean_query(raw: str) -> str:
     return " ".join((raw or "")[:MAX_QUERY_LENGTH].split())
 
 
-def terms(query: str) -> list[str]:
-    """Words and quoted phrases that hold at least one letter or digit."""
+def parse(raw: str) -> Query | None:
+    """The query a person typed, or None when it asks for nothing (no letter or digit)."""
+    query, joining, count = Query(), False, 0
+    for minus, phrase, word in _TOKEN.findall(clean_query(raw)):
+        if word and word.lower() == "or":
+            joining = bool(query.groups)
+            continue
+        excluded = bool(minus) or (word.startswith("-") and len(word) > 1)
+        term = Term.of(phrase if not word else word.lstrip("-") if excluded else word)
+        if term is None or count == MAX_TERMS:
+            joining = False
+            continue
+        count += 1
+        if excluded:
+            query.excluded.append(term)
+        elif joining:
+            query.groups[-1].append(term)
+        else:
+            query.groups.append([term])
+        joining = False
+    return query if query.groups else None
+
+
+def ranked_ids(entries: QuerySet, query: Query) -> list:
+    """The ids of `entries` (one user's, filtered) that match, best first."""
+    from .models import Entry
+
+    table = Entry._meta.db_table
+    rows = QuerySet.values_list(
+        entries.order_by(),
+        "pk",
+        "user_id",
+        "written_on",
+        "created_at",
+        "title",
+        "tags_text",
+        "body",
+    )
     found = []
-    for phrase, word in _TERM.findall(query):
-        term = " ".join((phrase or word).split()).strip("\"'")
-        if term and _WORD_CHARS.search(term) and term.lower() not in {"or", "-"}:
-            found.append(term.lstrip("-"))
-    return found[:MAX_TERMS]
-
-
-def is_postgresql() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def search(entries: QuerySet, raw_query: str) -> tuple[QuerySet, bool]:
-    """Entries matching the query, and whether they come ranked (best first)."""
-    query = clean_query(raw_query)
-    if not terms(query):
-        return entries.none(), False
-    if is_postgresql():
-        search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
-        return (
-            entries.filter(Matches(EntryVector(), search_query))
-            .annotate(search_rank=SearchRank(EntryVector(), search_query))
-            .order_by("-search_rank", "-written_on", "-created_at"),
-            True,
+    for pk, owner, written_on, created_at, title, tags, body in rows.iterator(chunk_size=500):
+        row = str(pk)
+        title = fold(unseal(title, Place(table, "title", owner, row))) if title else ""
+        tags = fold(unseal(tags, Place(table, "tags_text", owner, row))) if tags else ""
+        body = fold(unseal(body, Place(table, "body", owner, row)))
+        if not query.matches(f"{title}\n{tags}\n{body}"):
+            continue
+        rank = sum(
+            TITLE_WEIGHT * len(term.pattern.findall(title))
+            + TAGS_WEIGHT * len(term.pattern.findall(tags))
+            + BODY_WEIGHT * min(MAX_BODY_HITS, _count(term.pattern, body))
+            for term in query.terms
         )
-    condition = Q()
-    for term in terms(query):
-        condition &= (
-            Q(title__icontains=term) | Q(body__icontains=term) | Q(tags_text__icontains=term)
-        )
-    return entries.filter(condition), False
+        found.append((rank, written_on, created_at, pk))
+    found.sort(key=lambda hit: hit[:3], reverse=True)
+    return [pk for *_, pk in found]
 
 
-def add_snippets(entries: list, raw_query: str, model) -> None:
+def _count(pattern: re.Pattern, text: str) -> int:
+    count = 0
+    for _ in pattern.finditer(text):
+        count += 1
+        if count == MAX_BODY_HITS:
+            break
+    return count
+
+
+def add_snippets(entries: list, query: Query) -> None:
     """Give each entry on the page a `snippet`: the passage that matched, marked up."""
-    query = clean_query(raw_query)
-    if not entries or not terms(query):
-        return
-    words = terms(query)
-    # The passage around the first word found as typed, cut in Python (on PostgreSQL too:
-    # much cheaper than ts_headline, which parses every body again).
-    if any("body" in entry.get_deferred_fields() for entry in entries):
-        bodies = dict(
-            model.objects.filter(pk__in=[e.pk for e in entries]).values_list("pk", "body")
-        )
-    else:
-        bodies = {entry.pk: entry.body for entry in entries}
-    found = {pk: _cut_snippet(body, words) for pk, body in bodies.items()}
-    # PostgreSQL also matches other forms of a word ("ran" for "running"): those passages
-    # come from ts_headline.
-    unfound = [pk for pk, text in found.items() if not text]
-    if unfound and is_postgresql():
-        rows = model.objects.filter(pk__in=unfound).annotate(
-            headline=SearchHeadline(
-                Substr(F("body"), 1, 20000),
-                SearchQuery(query, config=CONFIG, search_type="websearch"),
-                config=CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        )
-        found.update(rows.values_list("pk", "headline"))
     for entry in entries:
-        text = found.get(entry.pk) or ""
-        entry.snippet = highlight(text, START, STOP) if START in text else None
+        text = cut_snippet(entry.body, query.terms)
+        entry.snippet = highlight(text, START, STOP) if text else None
 
 
-def _cut_snippet(body: str, words: list[str], radius: int = 90) -> str:
-    """The passage of `body`, its whitespace folded, `radius` characters either side of the
-    first of `words` found (case-insensitive), with every one of them marked."""
-    lowered = body.lower()
-    hits = [position for word in words if (position := lowered.find(word.lower())) >= 0]
-    if hits:  # fold only the surroundings of the first word found, not a long entry's all
-        first = min(hits)
-        start, end = max(0, first - _FOLD_MARGIN), first + _FOLD_MARGIN
-        window, cut_before, cut_after = body[start:end], start > 0, end < len(body)
-    else:  # a phrase broken across lines is found once the whitespace is folded
-        window, cut_before, cut_after = body, False, False
-    text = " ".join(window.split())
-    lowered = text.lower()
-    positions = [lowered.find(w.lower()) for w in words if lowered.find(w.lower()) >= 0]
-    if not positions:
+SNIPPET_SCAN = 20_000  # characters of a body a snippet is looked for in
+
+
+def cut_snippet(body: str, terms: list[Term], radius: int = 90) -> str:
+    """The passage of `body`, its whitespace folded, about `radius` characters either side
+    of the first term found, with every term in it marked; "" when none is found."""
+    text = body[:SNIPPET_SCAN]
+    folded, origin = _fold_mapped(text)
+    spans = sorted(
+        (origin[m.start()], origin[m.end() - 1] + 1)
+        for term in terms
+        for m in term.pattern.finditer(folded)
+    )
+    if not spans:
         return ""
-    first = min(positions)
-    start, end = max(0, first - radius), min(len(text), first + radius)
-    window = text[start:end]
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", window)
+    first = spans[0][0]
+    # Raw text three radii either side: folding its whitespace leaves at least one.
+    start, end = max(0, first - 3 * radius), min(len(body), first + 3 * radius)
+    parts, position = [], start
+    for span_start, span_end in spans:
+        if span_start < position or span_end > end:
+            continue  # overlaps the one before, or runs past the window
+        parts += [body[position:span_start], START, body[span_start:span_end], STOP]
+        position = span_end
+    parts.append(body[position:end])
+    window = " ".join("".join(parts).split())
+    hit = window.index(START)
+    cut_from, cut_to = max(0, hit - radius), hit + radius
+    snippet = window[cut_from:cut_to]
+    if snippet.count(START) > snippet.count(STOP):
+        snippet += STOP  # a mark cut short is closed
     return (
-        ("…" if start or cut_before else "")
-        + marked
-        + ("…" if end < len(text) or cut_after else "")
+        ("…" if cut_from > 0 or start > 0 else "")
+        + snippet
+        + ("…" if cut_to < len(window) or end < len(body) else "")
     )
 
 
-_FOLD_MARGIN = 1000  # raw characters either side: far more than `radius` once folded
+def _fold_mapped(text: str) -> tuple[str, list[int] | range]:
+    """`fold(text)`, and for each of its characters the index of the one it came from."""
+    if text.isascii():
+        return text.lower(), range(len(text))
+    parts, origin = [], []
+    for index, char in enumerate(text):
+        folded = _fold_char(char)
+        parts.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(parts), origin

@@ -10,7 +10,8 @@ from django.test import override_settings
 
 from accounts.models import User
 from journal.models import Entry
-from tests.factories import make_entry, make_user
+from journal.sealing import keys_active
+from tests.factories import TestKeys, make_entry, make_user, sign_in
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,6 +43,15 @@ def _fresh_journal_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _journal_keys() -> Iterator[None]:
+    """The test's own code holds the journal keys of the users it made (tests/factories),
+    module fixtures included; a request holds only its own. (A user made again under an
+    id an earlier test used replaces that one's key.)"""
+    with keys_active(TestKeys()):
+        yield
+
+
 @pytest.fixture
 def alice(db) -> User:
     return make_user("alice@example.com", display_name="Alice")
@@ -54,13 +64,13 @@ def bob(db) -> User:
 
 @pytest.fixture
 def alice_client(client, alice):
-    client.force_login(alice)
+    sign_in(client, alice)
     return client
 
 
 @pytest.fixture
 def bob_client(client, bob):
-    client.force_login(bob)
+    sign_in(client, bob)
     return client
 
 

@@ -26,7 +26,7 @@ from django.test import Client
 from django.test.client import ClientHandler
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, sign_in
 from tests.world import alices_things, bobs_things, snapshot, whole_database
 
 pytestmark = pytest.mark.django_db
@@ -205,7 +205,7 @@ def signed_in(user) -> Client:
     """A browser of `user`, who has just typed their password again, so that allauth's
     re-authentication wall does not stop the matrix before a view's own ownership check."""
     client = browser()
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert response.status_code == 302, "re-authentication with the password failed"
     return client
@@ -524,7 +524,7 @@ def test_no_page_redirects_off_the_site(route, world):
     data, _ = post_data(route, world)
     data["next"] = EVIL_NEXT
     bob = browser()
-    bob.force_login(world.bob.user)
+    sign_in(bob, world.bob.user)
     for client in (bob, browser()):
         assert_stays_on_site(client.get(url, {"next": EVIL_NEXT}))
         assert_stays_on_site(client.post(url, data))
@@ -540,7 +540,7 @@ def test_every_post_without_a_csrf_token_is_refused(route, world):
     """The owner's own browser, but a forged form: 403 everywhere, and nothing changes."""
     client = Client()
     client.handler = _CSRF_HANDLER
-    client.force_login(world.alice.user)
+    sign_in(client, world.alice.user)
     url = url_of(route, world)
     data, _ = post_data(route, world)
     before = whole_database()

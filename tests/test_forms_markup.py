@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from journal.models import EventKind, Prompt, TimelineEvent
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, sign_in
 from tests.journal.test_entries import VALID
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_every_form_page_labels_and_describes_its_fields(
     client, journal, url, data, form, post, signed_in, errors
 ):
     if signed_in:
-        client.force_login(journal)
+        sign_in(client, journal)
     response = (client.post if post else client.get)(reverse(url), data)
     check_fields(parsed(response), response.context[form])
     assert bool(response.context[form].errors) == errors

@@ -10,7 +10,7 @@ from django.urls import reverse
 from journal.archive.importing import journal_import
 from journal.archive.reading import ImportRejected
 from journal.models import Draft, Entry, Prompt
-from tests.factories import make_entry
+from tests.factories import make_entry, sign_in
 from tests.journal.test_entries import VALID
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_numbers_out_of_range_in_the_address_never_fail(alice_client, alice, url
 
 
 def test_a_cookie_holding_a_nul_is_dropped_not_looked_up(client, alice):
-    client.force_login(alice)
+    sign_in(client, alice)
     response = client.get("/", HTTP_COOKIE='mirror-session="abcdefgh\\000ijk"')
     assert response.status_code == 200
     assert "Alice" not in response.text  # that cookie is no session: signed out

@@ -13,7 +13,6 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from accounts.journal_keys import journal_key_create
 from journal.models import (
     Draft,
     EntryRevision,
@@ -25,7 +24,7 @@ from journal.models import (
     Stage,
     TimelineEvent,
 )
-from tests.factories import PASSWORD, make_entry
+from tests.factories import make_entry
 
 
 @cache
@@ -134,6 +133,7 @@ def alices_things(alice) -> SimpleNamespace:
     )
     revision = EntryRevision.objects.create(
         entry=entry,
+        user=alice,
         title="ALICEMARKrevisiontitle",
         body="ALICEMARKrevisionbody at the lighthouse",
         version=1,
@@ -156,8 +156,6 @@ def alices_things(alice) -> SimpleNamespace:
         body="ALICEMARKeditdraftbody",
         base_version=2,
     )
-    # Her journal key, wrapped under her password and a recovery key.
-    journal_key_create(user=alice, password=PASSWORD)
     passkey = Authenticator.objects.create(
         user=alice,
         type=Authenticator.Type.WEBAUTHN,

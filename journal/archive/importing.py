@@ -284,7 +284,8 @@ def _write_entries(user, plans: list[_EntryPlan], *, deadline: float) -> dict[st
             entry.prompt = prompts.get(entry.prompt_text or None)
             # Its tags are linked in bulk below, without the signal that fills tags_text.
             linked = sorted(
-                (tags[tag_key(name)] for name in plan.tags or []), key=lambda tag: tag.key
+                (tags[tag_key(name)] for name in plan.tags or []),
+                key=lambda tag: tag_key(tag.name),
             )
             entry.tags_text = TAGS_SEPARATOR.join(tag.name for tag in linked)
             new.append((plan, entry))
@@ -298,7 +299,7 @@ def _write_entries(user, plans: list[_EntryPlan], *, deadline: float) -> dict[st
         if "prompt_text" in changes:
             changes["prompt"] = prompts.get(changes["prompt_text"] or None)
         tags_changed = plan.tags is not None and {tag_key(name) for name in plan.tags} != {
-            tag.key for tag in entry.tags.all()
+            tag_key(tag.name) for tag in entry.tags.all()
         }
         if not changes and not tags_changed:
             counts["unchanged"] += 1
@@ -388,8 +389,8 @@ def _restore_events(user, records: list[EventRecord], *, deadline: float) -> tup
         return (day, kind, initiator or "", note_key(note))
 
     have = Counter(
-        key(*values)
-        for values in TimelineEvent.objects.for_user(user).values_list(
+        key(event.kind, event.occurred_on, event.initiator, event.note)
+        for event in TimelineEvent.objects.for_user(user).only(
             "kind", "occurred_on", "initiator", "note"
         )
     )

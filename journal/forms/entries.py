@@ -153,7 +153,7 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
         if not self.is_bound and self.instance._state.adding:
             self.initial.setdefault("written_on", timezone.localdate())
         if not self.instance._state.adding:
-            self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
+            self.initial["tags"] = ", ".join(self.instance.tag_names)  # in name order
             self.initial.setdefault("version", self.instance.version)
             self.initial.setdefault("draft_key", str(self.instance.pk))
         else:

@@ -12,9 +12,10 @@ from ..models import (
     PromptPerspective,
     PromptPhase,
     Stage,
+    Tag,
 )
-from ..search import search
-from ..tags import TAG_KEY_MAX_LENGTH, split_tags, tag_key, unique_tags
+from ..search import Query, parse
+from ..tags import TAG_KEY_MAX_LENGTH, split_tags, unique_tags
 from .entries import MAX_INTEGER
 
 
@@ -106,9 +107,10 @@ class EntryFilterForm(DateRangeForm):
         required=False, widget=forms.HiddenInput, min_value=1, max_value=MAX_INTEGER
     )
 
-    def __init__(self, data=None, *, timeline=None, **kwargs):
+    def __init__(self, data=None, *, timeline=None, user=None, **kwargs):
         super().__init__(data, **kwargs)
         self.timeline = timeline
+        self.user = user
         if timeline is not None and timeline.has_events:
             self.fields["period"].choices = [
                 ("", "Any period"),
@@ -121,13 +123,14 @@ class EntryFilterForm(DateRangeForm):
         names = unique_tags(split_tags(self.cleaned_data["tag"]))
         return names[0] if names else ""
 
-    ranked = False
+    # The search the query asks for (journal.search), once `filter` has run: the entries
+    # it returns are those the other filters leave, and the search looks in them.
+    search: Query | None = None
 
     def filter(self, entries):
-        """Apply every valid filter to `entries`; invalid ones are left out."""
+        """Apply every valid filter but the search to `entries`; invalid ones are left out."""
         data = self.valid_data()
-        if data.get("q"):
-            entries, self.ranked = search(entries, data["q"])
+        self.search = parse(data["q"]) if data.get("q") else None
         if data.get("kind"):
             entries = entries.filter(kind=data["kind"])
         if data.get("stage"):
@@ -135,7 +138,7 @@ class EntryFilterForm(DateRangeForm):
         if data.get("mood"):
             entries = entries.filter(mood=data["mood"])
         if data.get("tag"):
-            entries = entries.filter(tags__key=tag_key(data["tag"]))
+            entries = entries.filter(tags__key=Tag.key_for(self.user.pk, data["tag"]))
         if data.get("period"):
             entries = entries.filter(
                 self.timeline.date_range(self.timeline.by_slug(data["period"]))
@@ -190,6 +193,9 @@ class PromptFilterForm(QueryFilterForm):
             prompts = prompts.filter(phase__in=[data["phase"], PromptPhase.ANY])
         if data.get("stage"):
             prompts = prompts.filter(stage=data["stage"])
-        if data.get("theme"):
-            prompts = prompts.filter(theme=data["theme"])
         return prompts
+
+    def keeps(self, prompt) -> bool:
+        """Whether the theme filter keeps `prompt` (read: a user's own themes are sealed)."""
+        theme = self.valid_data().get("theme")
+        return not theme or prompt.theme == theme

@@ -4,7 +4,18 @@ with LIKE and gets nothing here."""
 
 from django.db import migrations
 
-from journal.search import SEARCH_COLUMN_SQL, SEARCH_INDEX_SQL
+# As they were: migration 0015 drops both, since the words are sealed (journal/sealed.py).
+_VECTOR_SQL = (
+    "to_tsvector('english'::regconfig, "
+    "coalesce(title, '') || ' ' || coalesce(body, '') || ' ' || coalesce(tags_text, ''))"
+)
+SEARCH_COLUMN_SQL = (
+    "ALTER TABLE journal_entry ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    f"GENERATED ALWAYS AS ({_VECTOR_SQL}) STORED"
+)
+SEARCH_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS entry_search_idx ON journal_entry USING GIN (search_vector)"
+)
 
 
 def forwards(apps, schema_editor):

@@ -1,6 +1,5 @@
 """Writing, reading, listing, editing and deleting entries."""
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlencode
 from uuid import UUID
@@ -20,7 +19,8 @@ from ..editing import EditConflict, entry_update
 from ..figures import cached
 from ..forms import EntryFilterForm, EntryForm, draft_initial, parse_id
 from ..models import CARD_FIELDS, Draft, Entry, Prompt, Tag
-from ..search import add_snippets
+from ..sealing import keyring_for
+from ..search import add_snippets, ranked_ids
 from ..shortcuts import entry_or_404, timeline_for
 
 
@@ -48,40 +48,39 @@ class RankedIds(Sequence):
 @require_GET
 def entry_list(request: HttpRequest) -> HttpResponse:
     all_entries = Entry.objects.for_user(request.user)
-    filters = EntryFilterForm(request.GET, timeline=timeline_for(request))
+    filters = EntryFilterForm(request.GET, timeline=timeline_for(request), user=request.user)
     entries = filters.filter(all_entries)
-    # What costs most in a long journal is counting every match and, for a search, ranking
-    # them all. A search's ranking is cached for each set of filters until the journal
-    # changes (journal.figures; under a digest of the filters: no search words are kept).
-    filtered_by = hashlib.sha256(repr(sorted(filters.valid_data().items())).encode()).hexdigest()
-    if filters.ranked:
+    if filters.search:
+        # A search reads and ranks every entry the other filters leave (journal.search):
+        # the ranking is cached for each set of filters until the journal changes
+        # (journal.figures), as ids only and under a digest keyed by the journal's own key,
+        # so the cache holds neither the words searched for nor a way to guess them.
+        filtered_by = keyring_for(request.user.pk).index(repr(sorted(filters.valid_data().items())))
         ranked = cached(
             request.user,
             ("ranked-ids", filtered_by),
-            lambda: RankedIds(entries.values_list("pk", flat=True)),
+            lambda: RankedIds(ranked_ids(entries, filters.search)),
         )
         paginator = Paginator(ranked, settings.ENTRIES_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         # With their bodies, which the snippets are cut from.
         shown = all_entries.only(*CARD_FIELDS, "body").in_bulk(list(page.object_list))
         page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
+        add_snippets(page.object_list, filters.search)
     else:
-        shown = entries.newest_first().for_list()
-        if filters.cleaned_data.get("q"):
-            shown = shown.only(*CARD_FIELDS, "body")  # the snippets are cut from the bodies
-        paginator = Paginator(shown, settings.ENTRIES_PER_PAGE)
+        paginator = Paginator(entries.newest_first().for_list(), settings.ENTRIES_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         # Without a search, the cards are drawn in a fragment cached until the journal
         # changes (templates/journal/entry_list.html): the page's entries are read only
         # to be drawn.
-    if filters.cleaned_data.get("q"):
-        page.object_list = list(page.object_list)
-        add_snippets(page.object_list, filters.cleaned_data["q"], Entry)
     query = request.GET.copy()
     query.pop("page", None)
-    filters_key = hashlib.sha256(
-        repr(sorted((k, v) for k, v in request.GET.lists() if k not in {"q", "page"})).encode()
-    ).hexdigest()
+    # Cached fragments are keyed by the filters (a tag's name among them): under digests
+    # keyed by the journal's own key, never the words.
+    digest = keyring_for(request.user.pk).index
+    filters_key = digest(
+        repr(sorted((k, v) for k, v in request.GET.lists() if k not in {"q", "page"}))
+    )
     context = {
         "page": page,
         "filters": filters,
@@ -99,26 +98,27 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         # filters as typed and the periods to choose from (templates/journal/entry_list.html).
         "today": timeline_for(request).today,  # the periods end today
         "filters_key": filters_key,
-        "fields_key": hashlib.sha256(
-            repr((filters_key, getattr(filters.fields.get("period"), "choices", None))).encode()
-        ).hexdigest(),
+        "fields_key": digest(
+            repr((filters_key, getattr(filters.fields.get("period"), "choices", None)))
+        ),
     }
     return render(request, "journal/entry_list.html", context)
 
 
 def tag_cloud(user) -> list[tuple[str, int]]:
     """(name, entries) of each tag in use, by name in any case."""
-    return list(
+    tags = (
         Tag.objects.for_user(user)
         .annotate(uses=Count("entries"))
         .filter(uses__gt=0)
-        .order_by("key")
-        .values_list("name", "uses")
+        .only("name")
+        .named_in_order()
     )
+    return [(tag.name, tag.uses) for tag in tags]
 
 
 def _tag_names(user) -> list[str]:
-    return list(Tag.objects.for_user(user).values_list("name", flat=True))
+    return [tag.name for tag in Tag.objects.for_user(user).only("name").named_in_order()]
 
 
 def _saved_redirect(entry: Entry, draft_key: str) -> HttpResponse:

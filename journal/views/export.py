@@ -27,6 +27,7 @@ from ..archive.selection import selected_events
 from ..archive.writing import entry_file, entry_filename, stream_zip
 from ..forms import MAX_UPLOAD_BYTES, ExportForm, ImportForm
 from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Entry
+from ..sealing import with_active_keys
 from ..shortcuts import entry_or_404, timeline_for
 
 FORMATS = {"md": "journal:export-md", "zip": "journal:export-zip", "print": "journal:export-print"}
@@ -41,7 +42,7 @@ def _selection_or_redirect(request: HttpRequest) -> tuple[ExportForm, HttpRespon
 
 
 def _download(chunks, filename: str, content_type: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response = StreamingHttpResponse(with_active_keys(chunks), content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -25,20 +25,25 @@ PROMPT_ITEM_FIELDS = (
 @require_GET
 def prompt_list(request: HttpRequest) -> HttpResponse:
     visible = Prompt.objects.for_user(request.user)
-    themes = sorted(set(visible.exclude(theme="").values_list("theme", flat=True)))
+    themes = sorted({prompt.theme for prompt in visible.exclude(theme="").only("theme")})
     filters = PromptFilterForm(request.GET, themes=themes)
-    prompts = (
-        filters.filter(visible)
-        .only(*PROMPT_ITEM_FIELDS)
-        .order_by("perspective", "stage", "theme", "id")
-    )
+    prompts = filters.filter(visible).only(*PROMPT_ITEM_FIELDS)
+    own = [prompt for prompt in prompts.filter(user=request.user) if filters.keeps(prompt)]
     context = {
         "filters": filters,
-        "own": list(prompts.filter(user=request.user)),
+        "own": sorted(own, key=lambda p: (p.perspective, p.stage, p.theme, p.id)),
         # The library is the same for everyone who filters it alike, and changes only with
         # journal/data/prompts.yaml: it is drawn once per process for each set of filters
         # (templates/journal/prompt_list.html), and read only to be drawn.
-        "builtin": SimpleLazyObject(lambda: list(prompts.filter(user=None))),
+        "builtin": SimpleLazyObject(
+            lambda: [
+                prompt
+                for prompt in prompts.filter(user=None).order_by(
+                    "perspective", "stage", "theme", "id"
+                )
+                if filters.keeps(prompt)
+            ]
+        ),
         "library": (library_version(), filters.valid_data()),
         "filtered": any(request.GET.get(name) for name in filters.fields),
         "form": PromptForm(user=request.user),

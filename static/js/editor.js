@@ -87,12 +87,17 @@
       const response = await fetch(form.dataset.autosaveUrl, {
         method: "POST",
         body: formData(),
-        headers: { "X-CSRFToken": csrf },
+        headers: { "X-CSRFToken": csrf, Accept: "application/json" },
         credentials: "same-origin",
       });
       if (response.status === 401 || response.status === 403) {
         dirty = true;
         say("· You were signed out. Your text is kept on this device: sign in again to save it.");
+        return;
+      }
+      if (response.status === 423) {
+        dirty = true;
+        say("· Your journal is locked in this session. Your text is kept on this device: unlock your journal to save it.");
         return;
       }
       if (!response.ok) throw new Error(String(response.status));

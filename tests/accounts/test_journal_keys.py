@@ -12,7 +12,7 @@ from tests.factories import make_user
 
 @pytest.fixture
 def user(db):
-    return make_user("keys@example.com")
+    return make_user("keys@example.com", journal_key=False)
 
 
 def test_the_password_opens_the_key_made_with_it(user):
@@ -79,7 +79,7 @@ def test_an_empty_journal_is_a_new_generation_and_the_old_key_still_recovers(use
 
 
 def test_one_users_wrapped_key_does_not_open_for_another(user):
-    other = make_user("other@example.com")
+    other = make_user("other@example.com", journal_key=False)
     journal_keys.journal_key_create(user=user, password="same words")
     journal_keys.journal_key_create(user=other, password="same words")
     mine = JournalKey.objects.get(user=user)

@@ -58,7 +58,7 @@ def test_the_home_page_reminds_until_the_key_is_saved(signed_up):
 
 
 def test_a_new_recovery_key_needs_the_password_and_retires_the_old_one(client, db):
-    user = make_user("renew@example.com")
+    user = make_user("renew@example.com", journal_key=False)
     sign_in(client, user.email)  # an older account: its key is made now
     first = shown_key(client.get(RECOVERY))
     refused = client.post(RECOVERY, {"password": "not it"})
@@ -72,7 +72,7 @@ def test_a_new_recovery_key_needs_the_password_and_retires_the_old_one(client, d
 
 
 def test_after_a_reset_the_recovery_key_unlocks_and_the_new_password_opens_from_then_on(client, db):
-    user = make_user("reset@example.com")
+    user = make_user("reset@example.com", journal_key=False)
     opened, recovery = journal_keys.journal_key_create(user=user, password=PASSWORD)
     user.set_password("after the reset")
     user.save()
@@ -93,7 +93,7 @@ def test_after_a_reset_the_recovery_key_unlocks_and_the_new_password_opens_from_
 
 
 def test_an_open_journal_has_nothing_to_unlock(client, db):
-    user = make_user("open@example.com")
+    user = make_user("open@example.com", journal_key=False)
     journal_keys.journal_key_create(user=user, password=PASSWORD)
     sign_in(client, user.email)
     assert client.get(UNLOCK)["Location"] == reverse("home")
@@ -102,7 +102,7 @@ def test_an_open_journal_has_nothing_to_unlock(client, db):
 def test_a_sign_in_without_the_password_says_the_journal_is_locked(client, db):
     """A passkey (or any sign-in without the password) opens the account, not the journal:
     every page says so calmly, with the way to open it."""
-    user = make_user("passkey@example.com")
+    user = make_user("passkey@example.com", journal_key=False)
     journal_keys.journal_key_create(user=user, password=PASSWORD)
     client.force_login(user)
     page = client.get(reverse("journal:entry-list")).content.decode()
@@ -114,7 +114,7 @@ def test_a_sign_in_without_the_password_says_the_journal_is_locked(client, db):
 
 
 def test_an_account_without_a_key_yet_is_not_called_locked(client, db):
-    client.force_login(make_user("older@example.com"))
+    client.force_login(make_user("older@example.com", journal_key=False))
     assert "is locked" not in client.get(reverse("home")).content.decode()
 
 
@@ -133,7 +133,7 @@ def test_the_pages_say_what_a_reset_means_before_it_matters(client, db, name, wo
 
 
 def test_an_account_without_a_key_yet_is_told_when_it_gets_one(client, db):
-    client.force_login(make_user("passkey-only@example.com"))
+    client.force_login(make_user("passkey-only@example.com", journal_key=False))
     page = client.get(RECOVERY).content.decode()
     assert "Your journal gets its key at your next sign-in" in page
     assert "is locked" not in page and "not marked as kept" not in page

@@ -28,7 +28,7 @@ def key_of(client: Client):
 
 @pytest.fixture
 def keyed(db):
-    user = make_user("keyed@example.com")
+    user = make_user("keyed@example.com", journal_key=False)
     opened, recovery = journal_keys.journal_key_create(user=user, password=PASSWORD)
     return user, opened, recovery
 
@@ -95,7 +95,7 @@ def test_a_new_account_gets_its_key_and_recovery_key_at_sign_up(client, db):
 
 
 def test_an_older_account_gets_its_key_at_its_first_sign_in(client, db):
-    user = make_user("older@example.com")
+    user = make_user("older@example.com", journal_key=False)
     assert not JournalKey.objects.filter(user=user).exists()
     sign_in(client, user.email)
     opened = key_of(client)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from journal.models import EventKind, Prompt, TimelineEvent
 from tests.browser.conftest import log_in
-from tests.factories import make_entry, make_user
+from tests.factories import make_entry, make_user, sign_in, the
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,11 +46,11 @@ def journal_of_long_words(email: str) -> dict[str, str]:
     )
     prompt = Prompt.objects.create(user=user, text=LONG_WORD)
     phone = Client()  # another session, on a phone with an IPv6 address
-    phone.force_login(user)
+    sign_in(phone, user)
     UserSession.objects.create(
         user=user, session_key=phone.session.session_key, ip=IPV6, user_agent=LONG_AGENT
     )
-    long_title = user.entries.get(title=LONG_WORD)
+    long_title = the(user.entries.all(), title=LONG_WORD)
     return {
         "the entry whose next entry has a long title": first.get_absolute_url(),
         "the entry with a long title": long_title.get_absolute_url(),

@@ -24,7 +24,7 @@ from journal.pictures.calendar import (
     build_heatmap,
     build_mood_picture,
 )
-from tests.factories import make_entry
+from tests.factories import make_entry, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +301,7 @@ def test_the_default_year_is_this_year_where_the_user_lives(client, alice):
     # Kiritimati is 14 hours ahead of UTC: its new year comes first.
     alice.time_zone = "Pacific/Kiritimati"
     alice.save()
-    client.force_login(alice)
+    sign_in(client, alice)
     response = client.get(CALENDAR)
     assert response.context["year"] == alice.today().year
     assert response.context["heatmap"].today.day == alice.today()

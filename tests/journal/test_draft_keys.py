@@ -5,7 +5,6 @@ import importlib
 import uuid
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
 from journal.models import Draft
@@ -48,23 +47,3 @@ def test_edit_page_still_opens_with_a_bad_key_stored(alice_client, alice):
     url = reverse("journal:entry-edit", args=[entry.pk])
     assert alice_client.get(url).status_code == 200
     assert alice_client.get(url, {"draft": "1"}).status_code == 200
-
-
-def test_migration_gives_every_draft_a_key_the_pages_make(alice, bob):
-    entry = make_entry(alice)
-    other = make_entry(alice, body="Another entry")
-    Draft.objects.create(user=alice, key=str(other.pk), entry=other, body="The edit's draft")
-    loose = Draft.objects.create(user=alice, key="a/b", body="New writing")
-    edit = Draft.objects.create(user=alice, key="x/y", entry=entry, body="An edit")
-    clash = Draft.objects.create(user=alice, key="z/z", entry=other, body="A second edit")
-    good = Draft.objects.create(user=bob, key="d" * 32, body="Bob's")
-    migration.rename_bad_keys(apps, None)
-    for draft in (loose, edit, clash, good):
-        draft.refresh_from_db()
-    assert len(loose.key) == 32 and loose.entry is None
-    assert (edit.key, edit.entry) == (str(entry.pk), entry)
-    # Its entry's id is taken by the other draft: it is offered as new writing instead.
-    assert len(clash.key) == 32 and clash.entry is None
-    assert good.key == "d" * 32
-    assert Draft.objects.count() == 5  # no writing is deleted
-    assert Draft.objects.linkable().count() == 5

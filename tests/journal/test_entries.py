@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from journal.models import Entry, Tag
-from tests.factories import make_entry
+from tests.factories import make_entry, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,8 @@ def test_create_entry_stores_everything_and_shows_its_page(alice_client, alice):
     assert entry.feelings == ["fear", "longing"]
     assert entry.stage == "running/chasing"
     # One tag for "Mirror" and "mirror", in the case first typed; listed in any-case order.
-    assert list(entry.tags.values_list("name", flat=True)) == ["family", "Mirror"]
+    assert [tag.name for tag in entry.tags.named_in_order()] == ["family", "Mirror"]
+    assert entry.tag_names == ["family", "Mirror"]
     assert "<em>missed</em>" in entry.body_html
     page = alice_client.get(entry.get_absolute_url())
     assert "<em>missed</em>" in page.text
@@ -61,8 +62,9 @@ def test_tags_are_reused_per_user(alice_client, alice, bob):
     Tag.objects.create(user=bob, name="mirror")
     alice_client.post(reverse("journal:entry-create"), VALID)
     alice_client.post(reverse("journal:entry-create"), {**VALID, "tags": "mirror"})
-    assert Tag.objects.filter(user=alice, key="mirror").count() == 1
-    assert Tag.objects.filter(key="mirror").count() == 2
+    assert Tag.objects.filter(user=alice, key=Tag.key_for(alice.pk, "mirror")).count() == 1
+    assert Tag.objects.filter(user=bob, key=Tag.key_for(bob.pk, "mirror")).count() == 1
+    assert Tag.key_for(alice.pk, "mirror") != Tag.key_for(bob.pk, "mirror")  # keyed per journal
 
 
 def test_entry_without_title_gets_a_readable_heading(alice_client, alice):
@@ -81,7 +83,7 @@ def test_edit_entry_changes_text_and_rerenders_html(alice_client, entry):
     entry.refresh_from_db()
     assert entry.body == "Now **calmer**."
     assert entry.body_html == "<p>Now <strong>calmer</strong>.</p>"
-    assert list(entry.tags.values_list("name", flat=True)) == ["peace"]
+    assert [row.name for row in entry.tags.all()] == ["peace"]
 
 
 def test_delete_asks_for_confirmation_then_deletes(alice_client, entry):
@@ -152,7 +154,7 @@ def test_post_without_csrf_token_is_refused(alice, entry):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(alice)
+    sign_in(client, alice)
     response = client.post(reverse("journal:entry-create"), VALID)
     assert response.status_code == 403
     assert client.post(reverse("journal:entry-delete", args=[entry.pk])).status_code == 403
@@ -163,7 +165,7 @@ def test_post_with_csrf_token_is_accepted(alice):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(alice)
+    sign_in(client, alice)
     form_page = client.get(reverse("journal:entry-create"))
     token = form_page.context["csrf_token"]
     response = client.post(reverse("journal:entry-create"), {**VALID, "csrfmiddlewaretoken": token})

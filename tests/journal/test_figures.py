@@ -8,9 +8,10 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from accounts.journal_keys import journal_key_create
 from accounts.models import User
 from journal.models import Entry, EventKind, Tag, TimelineEvent
-from tests.factories import make_entry, make_user
+from tests.factories import OPENED, PASSWORD, make_entry, make_user, sign_in
 
 HOME = "/"
 LIST = reverse("journal:entry-list")
@@ -81,7 +82,7 @@ def test_entry_list_count_tags_and_search_follow_changes(alice_client, alice):
     assert response.context["tags"] == [("night", 1), ("sea", 2)]
     found = alice_client.get(LIST, {"q": "tide"}).context["page"].object_list
     assert len(found) == 2
-    Entry.objects.get(body="The tide came in.").delete()
+    next(e for e in Entry.objects.all() if e.body == "The tide came in.").delete()
     found = alice_client.get(LIST, {"q": "tide"}).context["page"].object_list
     assert [e.body for e in Entry.objects.filter(pk__in=[e.pk for e in found])] == ["Another tide."]
 
@@ -109,15 +110,16 @@ def test_timeline_figures_follow_new_events_and_entries(alice_client, alice):
 def test_a_new_account_never_sees_figures_of_a_deleted_one(client):
     first = make_user("first@example.com")
     make_entry(first, tags=["private-tag"])
-    client.force_login(first)
+    sign_in(client, first)
     assert client.get(LIST).context["tags"] == [("private-tag", 1)]
     pk, first_version = first.pk, version(first)
     first.delete()
     # The same id (SQLite gives a new row the highest id again) at the same version.
-    User.objects.filter(email=make_user("second@example.com").email).update(
-        id=pk, journal_version=first_version
-    )
-    client.force_login(User.objects.get(pk=pk))
+    second = make_user("second@example.com", journal_key=False)
+    User.objects.filter(pk=second.pk).update(id=pk, journal_version=first_version)
+    second = User.objects.get(pk=pk)
+    OPENED[pk], _ = journal_key_create(user=second, password=PASSWORD)
+    sign_in(client, second)
     response = client.get(LIST)
     assert response.context["tags"] == []
     assert "private-tag" not in response.text

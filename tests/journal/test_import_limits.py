@@ -17,9 +17,8 @@ from django.urls import reverse
 from bench.zips import lying_sizes
 from journal.archive import importing, reading
 from journal.archive.reading import ImportRejected
-from journal.demo import create_demo_journal
 from journal.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Entry
-from tests.factories import make_user
+from tests.factories import make_demo_journal, make_user, sign_in
 from tests.journal.test_import import (
     IMPORT,
     export,
@@ -255,7 +254,7 @@ def test_an_import_that_runs_out_of_time_stops_at_a_file_and_imports_nothing(ali
 
 
 def test_an_honest_journal_imports_whole(db):
-    owner = create_demo_journal("owner@example.com", days=60, gaps=0)
+    owner = make_demo_journal("owner@example.com", days=60, gaps=0)
     carol = make_user("carol@example.com")
     result = run_import(carol, export(owner))
     assert result.created == 60 == Entry.objects.filter(user=carol).count()
@@ -302,7 +301,7 @@ class LongUpload(io.RawIOBase):
 
 def signed_in_with_csrf(user) -> tuple[Client, str]:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    sign_in(client, user)
     page = client.get(IMPORT)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
     # The token comes before the file, so it is read before the upload is stopped.

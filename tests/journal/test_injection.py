@@ -26,7 +26,7 @@ from django.urls import reverse
 
 from journal.markdown import render_markdown
 from journal.models import EventKind, TimelineEvent
-from tests.factories import make_entry, make_user
+from tests.factories import make_entry, make_user, sign_in
 from tests.journal.test_markdown import (
     ALLOWED_SCHEMES,
     FORBIDDEN_ELEMENTS,
@@ -438,7 +438,7 @@ def _module_journal(django_db_setup, django_db_blocker):
             user=writer, kind=EventKind.MEETING, occurred_on=entry.written_on, note="harmless"
         )
         client = Client()
-        client.force_login(writer)
+        sign_in(client, writer)
         pages = owner_pages(entry, query="harmless")
         baseline = {name: elements_of(client.get(url)) for name, url in pages.items()}
         yield {"user": writer, "entry": entry, "event": event, "baseline": baseline}
@@ -453,7 +453,7 @@ def journal(_module_journal, db):
     journal["baseline"] = _module_journal["baseline"]  # only read
     journal["client"] = Client()
     journal["client"].handler = _HANDLER
-    journal["client"].force_login(journal["user"])
+    sign_in(journal["client"], journal["user"])
     return journal
 
 

@@ -161,7 +161,7 @@ def test_a_version_that_cannot_render_is_not_restored_and_nothing_changes(alice_
     Entry.objects.filter(pk=entry.pk).update(version=2)
     entry.refresh_from_db()
     EntryRevision.objects.create(
-        entry=entry, version=1, title="", body=REFUSED, saved_at=entry.updated_at
+        entry=entry, user=entry.user, version=1, title="", body=REFUSED, saved_at=entry.updated_at
     )
     stored = (entry.body, entry.body_html, entry.version)
     url = reverse("journal:revision-restore", args=[entry.pk, 1])

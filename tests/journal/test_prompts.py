@@ -35,7 +35,7 @@ def test_library_has_enough_prompts_for_each_perspective():
 
 
 def test_library_covers_themes_and_every_stage():
-    themes = Counter(builtin().values_list("theme", flat=True))
+    themes = Counter(builtin().builtin_values("theme", flat=True))
     assert len(themes) >= 25
     assert all(theme for theme in themes)
     for theme in ["fear", "mirror", "self-love", "sleep", "shock", "urge", "identity"]:
@@ -49,7 +49,7 @@ def test_each_side_has_questions_for_every_phase_and_window(side):
     mine = builtin().filter(perspective=side)
     separation = mine.filter(phase="separation")
     assert separation.count() >= 40
-    assert len(set(separation.values_list("theme", flat=True))) >= 12  # room to vary
+    assert len(set(separation.builtin_values("theme", flat=True))) >= 12  # room to vary
     for window in PromptDays.values:
         assert separation.filter(days=window).count() >= 8, window
     assert mine.filter(phase="reunion").count() >= 10
@@ -94,9 +94,9 @@ def test_every_field_of_the_file_reaches_the_database():
 
 
 def test_loading_twice_changes_nothing():
-    before = list(builtin().order_by("key").values_list("id", "key", "text"))
+    before = list(builtin().order_by("key").builtin_values("id", "key", "text"))
     assert load_builtin_prompts() == {"created": 0, "updated": 0, "retired": 0}
-    assert list(builtin().order_by("key").values_list("id", "key", "text")) == before
+    assert list(builtin().order_by("key").builtin_values("id", "key", "text")) == before
 
 
 def test_editing_the_file_updates_by_key_and_keeps_entries(tmp_path, alice):

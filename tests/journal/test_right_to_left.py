@@ -82,7 +82,7 @@ def written(alice):
     )
     second = make_entry(alice, title=ARABIC, body="Plain.", written_on=today - dt.timedelta(days=1))
     EntryRevision.objects.create(
-        entry=first, title=ARABIC, body=HEBREW, version=1, saved_at=first.updated_at
+        entry=first, user=alice, title=ARABIC, body=HEBREW, version=1, saved_at=first.updated_at
     )
     Draft.objects.create(user=alice, key=uuid.uuid4().hex, title=ARABIC, body="words")
     return {"first": first, "second": second, "prompt": prompt}

@@ -1,16 +1,20 @@
 """journal.sealing: words sealed under the journal key, bound to their place."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from accounts import keys
 from journal import sealing
 
-PLACE = sealing.Place("journal_entry", "body", owner=7, row="0b5e…")
+# Owners no test user has: only the keyrings a test passes open them.
+ME, SOMEONE = 999_999_007, 999_999_008
+PLACE = sealing.Place("journal_entry", "body", owner=ME, row="0b5e…")
 
 
 @pytest.fixture
 def keyring():
-    return sealing.Keyring.of(keys.new_key(), 1)
+    return sealing.Keyring.of(keys.new_key(), 1, owner=ME)
 
 
 def test_words_come_back_as_written_and_are_not_in_what_is_stored(keyring):
@@ -28,10 +32,10 @@ def test_each_seal_is_different(keyring):
 @pytest.mark.parametrize(
     "elsewhere",
     [
-        sealing.Place("journal_entry", "title", owner=7, row="0b5e…"),  # another field
-        sealing.Place("journal_entry", "body", owner=8, row="0b5e…"),  # another account
-        sealing.Place("journal_entry", "body", owner=7, row="1c6f…"),  # another row
-        sealing.Place("journal_draft", "body", owner=7, row="0b5e…"),  # another table
+        sealing.Place("journal_entry", "title", owner=ME, row="0b5e…"),  # another field
+        sealing.Place("journal_entry", "body", owner=SOMEONE, row="0b5e…"),  # another account
+        sealing.Place("journal_entry", "body", owner=ME, row="1c6f…"),  # another row
+        sealing.Place("journal_draft", "body", owner=ME, row="0b5e…"),  # another table
     ],
 )
 def test_a_value_moved_elsewhere_does_not_open(keyring, elsewhere):
@@ -58,10 +62,22 @@ def test_without_the_key_the_journal_is_locked(keyring):
 
 
 def test_the_active_keys_serve_the_code_inside_and_no_longer(keyring):
+    before = sealing.active_keyring()
     with sealing.keys_active(keyring):
         stored = sealing.seal("words", PLACE)
         assert sealing.unseal(stored, PLACE) == "words"
-    assert sealing.active_keyring() is None
+        with pytest.raises(sealing.JournalLocked):  # only its owner's words
+            sealing.seal("words", sealing.Place("journal_entry", "body", owner=SOMEONE, row="x"))
+    assert sealing.active_keyring() is before
+    with pytest.raises(sealing.JournalLocked):
+        sealing.unseal(stored, PLACE)
+
+
+def test_the_keyed_digest_is_the_same_for_the_same_text_in_one_journal_only(keyring):
+    other = sealing.Keyring.of(keys.new_key(), 1, owner=SOMEONE)
+    assert keyring.index("mirror") == keyring.index("mirror") != keyring.index("mirrors")
+    assert keyring.index("mirror") != other.index("mirror")
+    assert "mirror" not in keyring.index("mirror")
 
 
 def test_words_written_before_encryption_read_as_they_are():
@@ -78,11 +94,13 @@ def test_a_request_runs_with_its_journal_key_active_and_no_longer(rf):
         seen.append(sealing.active_keyring())
         return "response"
 
+    before = sealing.active_keyring()
     request = rf.get("/")
+    request.user = SimpleNamespace(pk=5)
     request.journal_key = opened
     assert sealing.SealingMiddleware(view)(request) == "response"
-    assert seen[0].keys == {3: opened.key} and seen[0].current == 3
-    assert sealing.active_keyring() is None
+    assert seen[0].keys == {3: opened.key} and seen[0].current == 3 and seen[0].owner == 5
+    assert sealing.active_keyring() is before
 
     locked = rf.get("/")
     locked.journal_key = None

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from journal.markdown import render_markdown
 from journal.models import Draft, Entry, EntryRevision
+from tests.factories import where
 from tests.journal.test_entries import VALID
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_keeping_my_version_after_a_conflict_saves_it_and_keeps_theirs(alice_cli
     assert edit(alice_client, entry, body="Tab two's words", version="2").status_code == 302
     entry.refresh_from_db()
     assert entry.body == "Tab two's words"
-    assert list(entry.revisions.values_list("body", flat=True)) == [
+    assert [row.body for row in entry.revisions.all()] == [
         "Tab one's words",
         "I *woke* early.",
     ]
@@ -142,7 +143,7 @@ def test_edits_keep_earlier_versions_and_one_can_be_restored(alice_client, entry
     entry.refresh_from_db()
     assert (entry.body, entry.version) == ("I *woke* early.", 4)
     assert entry.body_html == "<p>I <em>woke</em> early.</p>"
-    assert EntryRevision.objects.filter(entry=entry, body="Third").exists()
+    assert where(EntryRevision.objects.filter(entry=entry), body="Third")
 
 
 def test_changing_only_the_mood_keeps_no_revision(alice_client, entry):

@@ -1,0 +1,143 @@
+"""The journal's models and their sealed words (journal.sealing): which fields hold what a
+person writes, and how a row seals them on the way in and opens them on the way out.
+
+- A sealed field (`SealedCharField`, `SealedTextField`, `SealedJSONField`) is an ordinary
+  field to forms and to the code that reads a model's attributes: it holds the words. Only
+  what is written to the database is sealed, by the field's `pre_save` (every `save` and
+  `bulk_create`) or by `SealedModel.sealed_value` for the bulk paths that skip it; its
+  column is text, whatever its length in words.
+- A row opens its sealed fields as it is read (`SealedModel.from_db`), bound to its place:
+  its table, the field, its owner and its own identity (`seal_row`). Rows without an owner
+  (the built-in prompts) hold no one's words and are stored as they are.
+- A sealed field refuses to be compared with words in SQL (`filter(title="…")`, `update`
+  with plain text): the database holds no words to compare with. Code that must find words
+  reads the rows and looks in Python (journal.search); a tag is found by its keyed digest
+  (`Tag.key`).
+- `values()` and `values_list()` of a sealed field would give what is stored, so they are
+  refused (`SealedQuerySet`): read rows instead.
+
+An empty value is stored empty: that a title is missing is not a secret worth the space.
+"""
+
+import json
+
+from django.db import models
+
+from .sealing import Place, is_sealed, seal, unseal
+
+
+class Unsealed(str):
+    """A value of a row no one owns (a built-in prompt), stored as it is on purpose."""
+
+
+class SealedMixin:
+    """What the three sealed fields share."""
+
+    sealed = True
+
+    def get_internal_type(self) -> str:
+        return "TextField"
+
+    def pre_save(self, model_instance, add: bool):
+        value = getattr(model_instance, self.attname)
+        if not hasattr(model_instance, "sealed_value"):  # a migration's historical model
+            if getattr(model_instance, "user_id", None) is None and isinstance(value, str):
+                return Unsealed(value)
+            raise TypeError("a migration has no journal key to seal words with")
+        return model_instance.sealed_value(self, value)
+
+    def get_prep_value(self, value):
+        if isinstance(value, Unsealed):
+            return str(value)
+        value = super().get_prep_value(value)
+        if value and isinstance(value, str) and not is_sealed(value):
+            raise TypeError(
+                f"{self.model.__name__}.{self.name} is sealed: the database holds no words to "
+                "compare or write in the clear (see journal/sealed.py)"
+            )
+        return value
+
+    def stored(self, value) -> str:
+        """The text that is sealed for `value`."""
+        return value
+
+    def opened(self, text: str):
+        """The value for the text that was sealed."""
+        return text
+
+
+class SealedCharField(SealedMixin, models.CharField):
+    """A line of words (a title, a tag's name): a text input with a maximum length in
+    forms, a text column in the database."""
+
+
+class SealedTextField(SealedMixin, models.TextField):
+    pass
+
+
+class SealedJSONField(SealedMixin, models.TextField):
+    """Form values as typed (a draft's other fields): JSON, sealed as one text."""
+
+    def stored(self, value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def opened(self, text: str):
+        return json.loads(text) if text else self.get_default()
+
+    def get_prep_value(self, value):
+        if isinstance(value, Unsealed):
+            return str(value)
+        if not isinstance(value, str):  # never compare or write unsealed JSON
+            raise TypeError(f"{self.model.__name__}.{self.name} is sealed")
+        return super().get_prep_value(value)
+
+
+class SealedModel(models.Model):
+    """A model with sealed fields. `SEAL_IDENTITY` names the fields a row's place is made
+    of (its owner and its own identity); a query that defers them still reads them."""
+
+    SEAL_IDENTITY: tuple[str, ...] = ("user", "uid")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def sealed_fields(cls) -> tuple[models.Field, ...]:
+        fields = cls.__dict__.get("_sealed_fields")
+        if fields is None:
+            fields = tuple(f for f in cls._meta.concrete_fields if getattr(f, "sealed", False))
+            cls._sealed_fields = fields
+        return fields
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        loaded = instance.__dict__
+        # Only what was read (a deletion reads ids alone), of rows someone owns.
+        sealed = [field for field in cls.sealed_fields() if loaded.get(field.attname)]
+        if sealed and instance.user_id is not None:
+            for field in sealed:
+                loaded[field.attname] = field.opened(
+                    unseal(loaded[field.attname], instance.seal_place(field))
+                )
+        return instance
+
+    def seal_row(self) -> str:
+        """The row's identity in its sealed values: known before it is first written."""
+        return str(self.uid)
+
+    def seal_place(self, field: models.Field | str) -> Place:
+        name = field if isinstance(field, str) else field.name
+        return Place(self._meta.db_table, name, self.user_id, self.seal_row())
+
+    def sealed_value(self, field: models.Field | str, value):
+        """What is stored for `value` in `field` of this row: sealed, unless it is empty or
+        the row is no one's."""
+        if isinstance(field, str):
+            field = self._meta.get_field(field)
+        if value in ("", None):
+            return value
+        text = field.stored(value)
+        if self.user_id is None:
+            return Unsealed(text)
+        return seal(text, self.seal_place(field)) if text else text
