@@ -203,6 +203,14 @@ CACHES["journal"] = {
     "TIMEOUT": None,
     "OPTIONS": {"MAX_ENTRIES": env_int("JOURNAL_CACHE_ENTRIES", 4000), "CULL_FREQUENCY": 4},
 }
+# Those that hold words (a tag cloud, the timeline's notes, drawn lists of entries) are
+# kept sealed under the request's journal key (journal.sealing.SealedLocMemCache): even
+# inside the process, only a request carrying that journal's key reads them.
+CACHES["journal-words"] = {
+    **CACHES["journal"],
+    "BACKEND": "journal.sealing.SealedLocMemCache",
+    "LOCATION": "mirror-journal-words",
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -13,15 +13,18 @@ The version is renewed in one place, `journal_changed`, called by the journal mo
 `m2m_changed` receiver.
 
 The figures go to the cache alias `journal` (config/settings.py), a `LocMemCache` inside
-each server process, and never to Redis or the database: a timeline note, a tag or a
-search's words are what a user wrote, and a cache shared between processes is readable by
-anything that reaches it (and, for the database cache, by every backup). A figure is
+each server process, and never to Redis or the database: a cache shared between processes
+is readable by anything that reaches it (and, for the database cache, by every backup).
+Those that hold what a user wrote (a tag, a timeline note, a drawn list of entries) go to
+`journal-words`, where they are sealed under the request's journal key
+(journal.sealing.SealedLocMemCache): only a request carrying that key reads them, so even
+the process keeps no readable words between requests. A figure is
 either derived from committed rows under the version committed with them, or under a
 version that no later change will reuse, so no server answers from figures older than the
 journal.
 
-    cached(user, ("timeline", today), derive)     # in Python
-    {% cache None "timeline-picture" request.user.journal_stamp today using="journal" %}
+    cached(user, ("timeline", today), derive, words=True)     # in Python
+    {% cache None "timeline-lists" request.user.journal_stamp today using="journal-words" %}
 
 Keep here only what is worth keeping: a figure one query would give is read again.
 """
@@ -37,6 +40,7 @@ from django.core.signals import request_started
 from django.dispatch import receiver
 
 ALIAS = "journal"
+WORDS_ALIAS = "journal-words"
 _MISSING = object()
 
 # The users whose journal changed during this request (or every user, after a bulk change
@@ -88,12 +92,13 @@ def journal_stamp(user) -> str:
     return f"{user.pk}.{joined}.{user.journal_version}"
 
 
-def cached(user, name: Hashable, compute: Callable[[], Any]) -> Any:
+def cached(user, name: Hashable, compute: Callable[[], Any], *, words: bool = False) -> Any:
     """`compute()`, or what it gave for this user's journal as it is now. `name` says
     everything else the value depends on (today's date, a year, a digest of a query…); the
-    key holds a digest of it."""
+    key holds a digest of it. A value that holds what the user wrote (`words`) is kept
+    sealed under the request's journal key (WORDS_ALIAS): without it, it is computed."""
     key = f"figure:{journal_stamp(user)}:{hashlib.sha256(repr(name).encode()).hexdigest()[:32]}"
-    cache = caches[ALIAS]
+    cache = caches[WORDS_ALIAS if words else ALIAS]
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()

@@ -22,6 +22,7 @@ import contextvars
 import hashlib
 import hmac
 import os
+import pickle
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 
 FORMAT = "m1"
 NONCE_BYTES = 12
@@ -84,6 +87,13 @@ class Keyring:
             cipher = self._ciphers[generation] = AESGCM(self._derive(generation, b"fields"))
         return cipher
 
+    def cache_cipher(self) -> AESGCM:
+        """The cipher of this journal's words in the process's cache (SealedLocMemCache)."""
+        cipher = self._ciphers.get(-1)
+        if cipher is None:
+            cipher = self._ciphers[-1] = AESGCM(self._derive(self.current, b"cache"))
+        return cipher
+
     def index(self, text: str) -> str:
         """A keyed digest of `text` (HMAC-SHA-256 under a key of the current journal key):
         equal texts give equal digests in this journal only, and the digest says nothing
@@ -123,6 +133,21 @@ def keys_active(keys: Keys | None) -> Iterator[None]:
 
 def active_keyring() -> Keys | None:
     return _active.get()
+
+
+def request_keyring() -> Keyring | None:
+    """The keyring of the request this code serves (the middleware's), if any."""
+    active = _active.get()
+    return active if isinstance(active, Keyring) else None
+
+
+def keyed_digest(text: str) -> str:
+    """A digest of `text` to name a cached value by: keyed by the request's journal (its
+    words cannot be guessed back from it), or plain SHA-256 outside a request."""
+    keyring = request_keyring()
+    if keyring is not None:
+        return keyring.index(text)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def keyring_for(owner: int) -> Keyring:
@@ -215,3 +240,62 @@ class SealingMiddleware:
         user = request.user
         has_key = user.is_authenticated and current_key(user) is not None
         return render(request, "journal/locked.html", {"has_key": has_key}, status=423)
+
+
+# The journal's words in the process's cache ------------------------------------------------
+
+
+class _SealedValue:
+    """A cached value as SealedLocMemCache keeps it: sealed bytes, nothing readable."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __reduce__(self):
+        return (_SealedValue, (self.data,))
+
+
+_MISSING = object()
+
+
+class SealedLocMemCache(LocMemCache):
+    """The `journal-words` cache alias (config/settings.py): Django's LocMemCache whose
+    values are sealed under a key derived from the request's journal key, bound to their
+    cache key. A figure or a drawn fragment that holds what someone wrote is readable only
+    by a request that carries that journal's key: another journal's request, a locked one
+    or code outside a request finds nothing there (and keeps nothing). Figures without
+    words stay in the plain `journal` alias, which costs nothing to read."""
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        sealed = self._seal(key, value)
+        return sealed is not None and super().add(key, sealed, timeout, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        sealed = self._seal(key, value)
+        if sealed is not None:
+            super().set(key, sealed, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        value = super().get(key, _MISSING, version)
+        if not isinstance(value, _SealedValue):
+            return default
+        keyring = request_keyring()
+        if keyring is None:
+            return default
+        try:
+            data = keyring.cache_cipher().decrypt(
+                value.data[:NONCE_BYTES], value.data[NONCE_BYTES:], str(key).encode()
+            )
+        except InvalidTag:  # another journal's, under the same name
+            return default
+        return pickle.loads(data)  # sealed by this process, under this very key
+
+    def _seal(self, key, value) -> _SealedValue | None:
+        keyring = request_keyring()
+        if keyring is None:
+            return None
+        nonce = os.urandom(NONCE_BYTES)
+        data = keyring.cache_cipher().encrypt(nonce, pickle.dumps(value), str(key).encode())
+        return _SealedValue(nonce + data)

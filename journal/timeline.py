@@ -49,7 +49,7 @@ class Timeline:
         self.today = today
         # Every page asks for the periods (today's period, an entry's period, the period
         # filter): they are cached until the journal changes (journal.figures).
-        self.events, self.periods = cached(user, ("timeline", today), self._derive)
+        self.events, self.periods = cached(user, ("timeline", today), self._derive, words=True)
 
     def _derive(self) -> tuple[list[TimelineEvent], list[Period]]:
         events = list(TimelineEvent.objects.for_user(self.user).in_order())
@@ -123,7 +123,7 @@ class Timeline:
 
     def rows(self) -> list[PeriodRow]:
         """Each period with its figures (cached until the journal changes)."""
-        return cached(self.user, ("timeline-rows", self.today), self._rows)
+        return cached(self.user, ("timeline-rows", self.today), self._rows, words=True)
 
     def picture(self) -> TimelinePicture | None:
         """The picture's geometry. The page keeps the picture drawn until the journal

@@ -40,6 +40,7 @@ def _fresh_journal_cache() -> Iterator[None]:
     """Each test starts with nothing cached in the process (journal.figures): a test must
     not be served what an earlier one derived."""
     caches["journal"].clear()
+    caches["journal-words"].clear()
     yield
 
 

@@ -92,7 +92,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             else ""
         ),
         # Counting every tag's entries grows with the journal: cached until it changes.
-        "tags": cached(request.user, "tag-cloud", lambda: tag_cloud(request.user)),
+        "tags": cached(request.user, "tag-cloud", lambda: tag_cloud(request.user), words=True),
         # The cards of a page without a search are drawn once per journal, day and set of
         # filters; the filter fields (all but the search box) once for what they show: the
         # filters as typed and the periods to choose from (templates/journal/entry_list.html).

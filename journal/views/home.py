@@ -98,6 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
         user,
         ("todays-prompt", today, situation, another),
         lambda: todays_prompt(user, today, situation=situation, another=another),
+        words=True,  # it may be one of the user's own prompts
     )
     timeline = timeline_for(request)
     current = timeline.current

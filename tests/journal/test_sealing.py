@@ -106,3 +106,61 @@ def test_a_request_runs_with_its_journal_key_active_and_no_longer(rf):
     locked.journal_key = None
     sealing.SealingMiddleware(view)(locked)
     assert seen[1] is None
+
+
+# The journal's words in the process's cache ------------------------------------------------
+
+
+def _stored_bytes(*aliases) -> bytes:
+    """Everything the journal caches keep in the process's memory, keys and values."""
+    from django.core.cache import caches
+
+    stored = b""
+    for alias in aliases:
+        cache = caches[alias]
+        stored += b"".join(bytes(value) for value in cache._cache.values())
+        stored += b"".join(key.encode() for key in cache._cache)
+    return stored
+
+
+def test_words_in_the_cache_open_only_for_their_journals_request(keyring):
+    from django.core.cache import caches
+
+    cache = caches["journal-words"]
+    with sealing.keys_active(keyring):
+        cache.set("figure", {"note": "MARKERWORD by the lighthouse"})
+        assert cache.get("figure") == {"note": "MARKERWORD by the lighthouse"}
+    assert b"MARKERWORD" not in _stored_bytes("journal-words")
+    assert cache.get("figure") is None  # outside a request: nothing
+    with sealing.keys_active(sealing.Keyring.of(keys.new_key(), 1, owner=SOMEONE)):
+        assert cache.get("figure") is None  # another journal's request: nothing either
+        cache.set("figure", "theirs")
+        assert cache.get("figure") == "theirs"
+    with sealing.keys_active(keyring):
+        assert cache.get("figure") is None  # …and that one is not readable by the first
+
+
+def test_pages_keep_their_words_sealed_in_the_cache_and_draw_the_same_from_it(alice_client, alice):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from journal.models import TimelineEvent
+    from tests.factories import make_entry
+
+    TimelineEvent.objects.create(
+        user=alice, kind="contact", occurred_on=dt.date(2025, 3, 1), note="MARKERWORD called"
+    )
+    make_entry(alice, title="MARKERTITLE", tags=["markertag"], written_on=dt.date(2025, 3, 2))
+    for url, words in [
+        (reverse("journal:timeline"), "MARKERWORD called"),
+        (reverse("journal:entry-list"), "MARKERTITLE"),
+        (reverse("home"), "MARKERTITLE"),
+    ]:
+        first = alice_client.get(url).content.decode()
+        again = alice_client.get(url).content.decode()  # drawn from the cache
+        assert first.count(words) == again.count(words) >= 1, url
+    stored = _stored_bytes("journal", "journal-words")
+    assert stored  # figures and fragments are kept…
+    for marker in [b"MARKERWORD", b"MARKERTITLE", b"markertag"]:
+        assert marker not in stored  # …and none of the words are readable
