@@ -10,6 +10,7 @@ unreadable, and the middleware then drops the cookie.
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 
 from . import keys
@@ -49,13 +50,14 @@ def keep_in_session(session, opened: Opened, *, user_id: int) -> str:
 
 def open_at_sign_in(request: HttpRequest, user, password: str) -> None:
     """Sign-in with a password: open the journal with it and keep the key for the session.
-    An account without a key gets one now, and its recovery key waits, sealed like the
+    An account without a key gets one now, and what it wrote before is sealed with it
+    (journal.sealing_pass); its recovery key waits, sealed like the
     journal key, to be shown once. A password that no longer opens the key (it was reset
     by email) leaves the journal locked until the recovery key is given."""
     try:
         opened = journal_key_open(user=user, password=password)
     except LookupError:
-        opened, recovery = journal_key_create(user=user, password=password)
+        opened, recovery = _first_key(user, password)
         unlock(request, opened, user_id=user.pk)
         keep_recovery_to_show(request, recovery, user_id=user.pk)
         request.session[RECOVERY_UNSAVED] = True
@@ -64,6 +66,19 @@ def open_at_sign_in(request: HttpRequest, user, password: str) -> None:
         lock(request)
         return
     unlock(request, opened, user_id=user.pk)
+
+
+def _first_key(user, password: str) -> tuple[Opened, str]:
+    """The first journal key of an account written before encryption came, and its whole
+    journal sealed under it, in one transaction: if sealing fails, no key is kept and the
+    next sign-in tries again."""
+    from journal.sealing import Keyring
+    from journal.sealing_pass import seal_journal
+
+    with transaction.atomic():
+        opened, recovery = journal_key_create(user=user, password=password)
+        seal_journal(user, Keyring.of(opened.key, opened.generation, owner=user.pk))
+    return opened, recovery
 
 
 def keep_recovery_to_show(request: HttpRequest, recovery_text: str, *, user_id: int) -> None:
