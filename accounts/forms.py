@@ -131,6 +131,28 @@ class RecoveryKeyForm(ConfirmPasswordForm):
     refused = "That is not your password. Your recovery key is unchanged."
 
 
+class StartEmptyForm(ConfirmPasswordForm):
+    """A journal started afresh without the recovery key: the password it opens with from
+    now on, and a plain yes to what it means."""
+
+    refused = "That is not your password. Nothing has changed."
+    confirm = forms.BooleanField(
+        label="I understand: my earlier entries stay locked until I delete them, and only "
+        "the recovery key of my earlier journal could open them again.",
+        error_messages={"required": "Tick the box to say you understand what this does."},
+    )
+
+
+class LockedJournalDeleteForm(ConfirmPasswordForm):
+    """Deleting the entries an earlier journal key locked: for good, so asked twice."""
+
+    refused = "That is not your password. Nothing has been deleted."
+    confirm = forms.BooleanField(
+        label="Delete my locked entries, events, tags and prompts for good.",
+        error_messages={"required": "Tick the box to say you want them deleted."},
+    )
+
+
 class UnlockForm(ConfirmPasswordForm):
     """Opening a locked journal: the password (after a passkey sign-in), or the recovery
     key with the password the account has now (after a reset by email), which then opens

@@ -48,6 +48,9 @@ def journal_key_create(*, user: User, password: str) -> tuple[Opened, str]:
     _wrap_password(stored, journal_key, password)
     recovery = _wrap_recovery(stored, journal_key)
     stored.save()
+    if user.journal_generation != generation:  # the journal starts afresh under it
+        User.objects.filter(pk=user.pk).update(journal_generation=generation)
+        user.journal_generation = generation
     return Opened(journal_key, generation), recovery
 
 

@@ -55,6 +55,9 @@ class User(AbstractUser):
         blank=True,
         help_text="How Mirror greets you. Optional.",
     )
+    # The generation of the journal key the journal is sealed under now (accounts.JournalKey;
+    # journal/sealed.py): a fresh start after a lost password makes a new one.
+    journal_generation = models.PositiveSmallIntegerField(default=1, editable=False)
     time_zone = models.CharField(
         max_length=64,
         default="UTC",

@@ -81,6 +81,18 @@ def _first_key(user, password: str) -> tuple[Opened, str]:
     return opened, recovery
 
 
+def start_afresh(request: HttpRequest, user, password: str) -> None:
+    """An empty journal under a new key (a new generation), open at once in this session,
+    its recovery key waiting to be shown; the earlier key's rows stay, locked."""
+    from journal.figures import journal_changed
+
+    opened, recovery = journal_key_create(user=user, password=password)
+    journal_changed(user.pk)
+    unlock(request, opened, user_id=user.pk)
+    keep_recovery_to_show(request, recovery, user_id=user.pk)
+    request.session[RECOVERY_UNSAVED] = True
+
+
 def keep_recovery_to_show(request: HttpRequest, recovery_text: str, *, user_id: int) -> None:
     """Keep a new recovery key until its page shows it, sealed under this session's
     secret: the session table alone never holds it readable."""

@@ -9,4 +9,6 @@ urlpatterns = [
     path("delete/", views.account_delete, name="delete"),
     path("recovery-key/", views.recovery_key, name="recovery-key"),
     path("unlock/", views.journal_unlock, name="unlock"),
+    path("unlock/start-empty/", views.journal_start_empty, name="start-empty"),
+    path("locked-entries/", views.locked_entries, name="locked-entries"),
 ]

@@ -9,10 +9,45 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .forms import AccountDeleteForm, ProfileForm, RecoveryKeyForm, UnlockForm
+from .forms import (
+    AccountDeleteForm,
+    LockedJournalDeleteForm,
+    ProfileForm,
+    RecoveryKeyForm,
+    StartEmptyForm,
+    UnlockForm,
+)
 from .journal_keys import current_key, journal_key_rewrap, recovery_key_renew
 from .signals import log_security_event
-from .unlock import RECOVERY_UNSAVED, keep_recovery_to_show, take_recovery_to_show, unlock
+from .unlock import (
+    RECOVERY_UNSAVED,
+    keep_recovery_to_show,
+    start_afresh,
+    take_recovery_to_show,
+    unlock,
+)
+
+
+def _confirmed(request: HttpRequest, form_class, template: str, action, **context) -> HttpResponse:
+    """A page whose action asks for the password again: `action(form)` once it is given,
+    else the page (`context` values are called with the user)."""
+    form, limited = _password_form(request, form_class)
+    if limited:
+        return limited
+    if form.is_bound and form.is_valid():
+        return action(form)
+    values = {name: value(request.user) for name, value in context.items()}
+    return render(request, template, {"form": form, **values})
+
+
+def _password_form(request: HttpRequest, form_class):
+    """A form that asks for the password again, bound on POST, and the rate limit's answer
+    when a POST goes past it: the same limit as allauth's own password re-entry, so no
+    such form can be used to guess the password of a session left open."""
+    if request.method != "POST":
+        return form_class(user=request.user), None
+    limited = consume_or_429(request, action="reauthenticate", user=request.user)
+    return form_class(request.POST, user=request.user), limited
 
 
 @login_required
@@ -30,14 +65,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = AccountDeleteForm(data, user=request.user)
-    if request.method == "POST":
-        # The same limit as allauth's own password re-entry, so the form cannot be used to
-        # guess the password of a session left open.
-        limited = consume_or_429(request, action="reauthenticate", user=request.user)
-        if limited:
-            return limited
+    form, limited = _password_form(request, AccountDeleteForm)
+    if limited:
+        return limited
+    if form.is_bound:
         if form.is_valid():
             services.account_delete(user=request.user, request=request)
             messages.success(request, "Your account and everything in it are deleted.")
@@ -109,11 +140,10 @@ def journal_unlock(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.journal_key is not None or current_key(user) is None:
         return redirect("home")
-    form = UnlockForm(request.POST or None, user=user)
-    if request.method == "POST":
-        limited = consume_or_429(request, action="reauthenticate", user=user)
-        if limited:
-            return limited
+    form, limited = _password_form(request, UnlockForm)
+    if limited:
+        return limited
+    if form.is_bound:
         if form.is_valid():
             if form.recovered:
                 journal_key_rewrap(
@@ -130,3 +160,42 @@ def journal_unlock(request: HttpRequest) -> HttpResponse:
             return redirect("home")
         log_security_event("journal_unlock_refused", user.pk)
     return render(request, "accounts/unlock.html", {"form": form})
+
+
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def journal_start_empty(request: HttpRequest) -> HttpResponse:
+    """Without the recovery key, a locked journal cannot be opened by anyone: the user may
+    start an empty one under a new key (a new generation). The earlier entries stay,
+    locked and out of every page, until they are deleted (`locked_entries`)."""
+    user = request.user
+    if request.journal_key is not None or current_key(user) is None:
+        return redirect("home")
+
+    def start(form: StartEmptyForm) -> HttpResponse:
+        start_afresh(request, user, form.cleaned_data["password"])
+        log_security_event("journal_started_afresh", user.pk)
+        messages.success(request, "Your new journal is ready. Keep its recovery key.")
+        return redirect("accounts:recovery-key")
+
+    return _confirmed(request, StartEmptyForm, "accounts/start_empty.html", start)
+
+
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def locked_entries(request: HttpRequest) -> HttpResponse:
+    """What an earlier journal key still locks (after a fresh start), and its deletion."""
+    from journal.locked import delete_locked, locked_counts
+
+    user = request.user
+
+    def delete(form: LockedJournalDeleteForm) -> HttpResponse:
+        delete_locked(user)
+        log_security_event("locked_entries_deleted", user.pk)
+        messages.success(request, "Your locked entries are deleted.")
+        return redirect("accounts:locked-entries")
+
+    template = "accounts/locked_entries.html"
+    return _confirmed(request, LockedJournalDeleteForm, template, delete, counts=locked_counts)

@@ -111,6 +111,16 @@ class SealedQuerySet(models.QuerySet):
     def only(self, *fields) -> "SealedQuerySet":
         return super().only(*fields, *self.model.SEAL_IDENTITY)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.note_generation()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def locked(self, user) -> "SealedQuerySet":
+        """The user's rows sealed under an earlier journal key (after a fresh start)."""
+        return self.filter(user=user).exclude(sealed_with=user.journal_generation)
+
     def values(self, *fields, **expressions):
         _refuse_sealed(self.model, fields)
         return super().values(*fields, **expressions)
@@ -157,7 +167,7 @@ class OwnedQuerySet(SealedQuerySet):
     def for_user(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(user=user)
+        return self.filter(user=user, sealed_with=user.journal_generation)
 
 
 class JournalQuerySet(SealedQuerySet):
@@ -203,7 +213,10 @@ class PromptQuerySet(JournalQuerySet):
         """Built-in prompts (still in the library) and the user's own."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(models.Q(user__isnull=True, retired=False) | models.Q(user=user))
+        return self.filter(
+            models.Q(user__isnull=True, retired=False)
+            | models.Q(user=user, sealed_with=user.journal_generation)
+        )
 
     def own(self, user) -> "PromptQuerySet":
         return OwnedQuerySet.for_user(self, user)

@@ -23,7 +23,7 @@ import json
 
 from django.db import models
 
-from .sealing import Place, is_sealed, seal, unseal
+from .sealing import Place, active_keyring, is_sealed, seal, unseal
 
 
 class Unsealed(str):
@@ -98,8 +98,25 @@ class SealedModel(models.Model):
 
     SEAL_IDENTITY: tuple[str, ...] = ("user", "uid")
 
+    # The generation of the owner's journal key that sealed the row: a journal started
+    # afresh after a lost password (a new generation) leaves the rows of the old one
+    # locked and out of every page (`for_user`), until the owner deletes them.
+    sealed_with = models.PositiveSmallIntegerField(default=1, editable=False)
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.note_generation()
+        super().save(*args, **kwargs)
+
+    def note_generation(self) -> None:
+        """Mark the row with the generation its words are sealed under now."""
+        if self.user_id is not None:
+            active = active_keyring()
+            keyring = active.for_owner(self.user_id) if active is not None else None
+            if keyring is not None:
+                self.sealed_with = keyring.current
 
     @classmethod
     def sealed_fields(cls) -> tuple[models.Field, ...]:

@@ -239,7 +239,9 @@ def _match_without_id(user, plans: list[_EntryPlan], owned: dict) -> None:
 
 def _prompts(user) -> dict[str, Prompt]:
     """Prompt texts the user can answer: their own first, then built-in (retired too)."""
-    prompts = Prompt.objects.filter(Q(user=user) | Q(user__isnull=True))
+    prompts = Prompt.objects.filter(
+        Q(user=user, sealed_with=user.journal_generation) | Q(user__isnull=True)
+    )
     by_text: dict[str, Prompt] = {}
     for prompt in prompts.order_by("user_id", "retired", "id"):
         by_text.setdefault(prompt.text.strip(), prompt)
