@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from journal.archive.frontmatter import yaml_scalar
 from journal.archive.plain import markdown_text
 from journal.models import Entry, Prompt, TimelineEvent
-from tests.factories import make_entry, sign_in
+from tests.factories import PASSWORD, RECOVERY, make_entry, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -469,7 +469,13 @@ def test_first_bytes_arrive_before_the_whole_journal_is_read(alice_client, alice
 # The management command -------------------------------------------------------------------
 
 
-def test_command_writes_the_same_zip_and_document(journal, tmp_path, client):
+def typed(monkeypatch, *lines: str) -> None:
+    """What the operator types at the command's prompts (its standard input)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+
+
+def test_command_writes_the_same_zip_and_document(journal, tmp_path, client, monkeypatch):
+    typed(monkeypatch, PASSWORD, PASSWORD)
     call_command("export_journal", "ALICE@example.com", str(tmp_path / "out.zip"))
     sign_in(client, journal)
     from_command = zip_files((tmp_path / "out.zip").read_bytes())
@@ -480,6 +486,18 @@ def test_command_writes_the_same_zip_and_document(journal, tmp_path, client):
     }
     call_command("export_journal", "alice@example.com", str(tmp_path / "out.txt"), format="md")
     assert (tmp_path / "out.txt").read_text().startswith("# Mirror journal of Alice")
+
+
+def test_command_cannot_read_a_journal_without_its_password_or_recovery_key(
+    journal, tmp_path, monkeypatch
+):
+    typed(monkeypatch, "a guess")
+    with pytest.raises(CommandError, match="That password does not open this journal"):
+        call_command("export_journal", "alice@example.com", str(tmp_path / "out.zip"))
+    assert not (tmp_path / "out.zip").exists()
+    typed(monkeypatch, RECOVERY[journal.pk])
+    call_command("export_journal", "alice@example.com", str(tmp_path / "out.md"), recovery_key=True)
+    assert (tmp_path / "out.md").read_text().startswith("# Mirror journal of Alice")
 
 
 def test_command_refuses_an_unknown_email(db, tmp_path):
