@@ -433,6 +433,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Logs go to standard output. They never hold what users write: views that receive
 # diary text mark it sensitive, and security events carry a user id, not an address.
+# Error reports keep the traceback, never a frame's variables or a posted value (which
+# would hold opened words: config/errors.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.errors.NoWordsExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
