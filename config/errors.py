@@ -16,4 +16,4 @@ class NoWordsExceptionReporterFilter(SafeExceptionReporterFilter):
     def get_post_parameters(self, request):
         if request is None:
             return {}
-        return {name: self.cleansed_substitute for name in request.POST}
+        return dict.fromkeys(request.POST, self.cleansed_substitute)
