@@ -26,6 +26,7 @@ sealed under a secret that only the cookie holds.
 """
 
 import base64
+import io
 import json
 import os
 import re
@@ -33,6 +34,7 @@ import shutil
 import sqlite3
 import subprocess
 import uuid
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -509,3 +511,28 @@ def test_the_database_and_the_settings_without_the_cookie_cannot_read_an_entry()
     assert keys.unseal(secret, sealed, user_id=user.pk) == key  # the cookie's secret opens it
     with pytest.raises(keys.KeyRefused):  # …for this account only
         keys.unseal(secret, sealed, user_id=other.pk)
+
+
+@pytest.mark.django_db
+def test_an_imported_journal_is_sealed_before_it_is_written(client):
+    """An archive full of the marker, exported by one user and imported by another through
+    the import page: the import seals every word before it writes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    writer, writer_client = new_writer()
+    write_everything(writer, writer_client)
+    response = writer_client.get(reverse("journal:export-zip"))
+    archive = b"".join(response.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:  # plain Markdown, as exported
+        assert any(MARKER in opened.read(name).decode() for name in opened.namelist())
+
+    reader = make_user("reader@example.com")
+    sign_in(client, reader)
+    upload = SimpleUploadedFile("journal.zip", archive, content_type="application/zip")
+    response = client.post(reverse("journal:import"), {"archive": upload})
+    assert response.status_code == 302, response.content[:2000]
+    with keys_active(TestKeys()):
+        imported = list(Entry.objects.for_user(reader))
+        assert imported and all(MARKER in entry.title for entry in imported)
+        assert any(MARKER in event.note for event in TimelineEvent.objects.for_user(reader))
+    assert_no_column_holds_the_marker()
