@@ -155,7 +155,11 @@ def test_pages_keep_their_words_sealed_in_the_cache_and_draw_the_same_from_it(al
     for url, words in [
         (reverse("journal:timeline"), "MARKERWORD called"),
         (reverse("journal:entry-list"), "MARKERTITLE"),
+        (reverse("journal:entry-list") + "?tag=markertag", "MARKERTITLE"),
+        (reverse("journal:entry-list") + "?q=markertitle", "MARKERTITLE"),
         (reverse("home"), "MARKERTITLE"),
+        (reverse("journal:calendar"), "March"),
+        (reverse("journal:prompt-list"), "Prompts"),
     ]:
         first = alice_client.get(url).content.decode()
         again = alice_client.get(url).content.decode()  # drawn from the cache
