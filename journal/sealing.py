@@ -239,7 +239,8 @@ class SealingMiddleware:
             return JsonResponse({"error": "locked"}, status=423)
         user = request.user
         has_key = user.is_authenticated and current_key(user) is not None
-        return render(request, "journal/locked.html", {"has_key": has_key}, status=423)
+        context = {"has_key": has_key, "locked_page": True}  # its own words, not the notice
+        return render(request, "journal/locked.html", context, status=423)
 
 
 # The journal's words in the process's cache ------------------------------------------------

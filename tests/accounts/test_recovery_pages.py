@@ -105,8 +105,10 @@ def test_a_sign_in_without_the_password_says_the_journal_is_locked(client, db):
     user = make_user("passkey@example.com", journal_key=False)
     journal_keys.journal_key_create(user=user, password=PASSWORD)
     client.force_login(user)
-    page = client.get(reverse("journal:entry-list")).content.decode()
+    page = client.get(reverse("accounts:profile")).content.decode()
     assert "Your journal is locked in this session" in page and UNLOCK in page
+    locked = client.get(reverse("journal:entry-list"))
+    assert locked.status_code == 423 and UNLOCK in locked.content.decode()
     assert "Your journal is locked in this session" not in client.get(UNLOCK).content.decode()
     client.post(UNLOCK, {"password": PASSWORD})
     page = client.get(reverse("journal:entry-list")).content.decode()

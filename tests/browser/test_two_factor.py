@@ -14,7 +14,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import VIRTUAL_AUTHENTICATOR, assert_accessible, log_in
 from tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,16 +83,7 @@ def test_passkey_added_and_used_to_sign_in(page, settings):
     cdp.send("WebAuthn.enable")
     cdp.send(
         "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
+        {"options": VIRTUAL_AUTHENTICATOR},
     )
     log_in(page, "passkey@example.com")
     page.goto(page.base_url + "/accounts/2fa/webauthn/add/")
