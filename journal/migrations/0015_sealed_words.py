@@ -3,7 +3,7 @@ columns, whatever their length in words, sealed under the owner's journal key.
 
 A migration cannot seal anything: it has no one's key. The words stay as they are until
 their owner's next sign-in with a password seals the whole journal in one transaction
-(accounts/sealing_pass.py); `manage.py encryption_status` counts the accounts still
+(journal/sealing_pass.py); `manage.py encryption_status` counts the accounts still
 waiting. A revision gets its entry's owner, whose key seals its words.
 """
 
