@@ -18,6 +18,9 @@ counted.) Seconds are wall time from opening the archive to the summary or the r
 Uses a throw-away SQLite database in a temporary folder, or, when DATABASE_URL names a
 PostgreSQL server, a throw-away database `mirror_bench_import_…` there (dropped at the end).
 `--quick` (the CI smoke run) imports a 200-entry journal unless --entries says otherwise.
+The words are sealed in the database (journal/sealing.py): the demo journal is seeded with a
+password that opens its key for the export, and each import's new user gets a journal key
+(made before the import is measured), active while it imports, as a signed-in request has.
 Targets: the honest 3,650-entry archive in under 15 s; each hostile one refused in under
 3 s and 50 MB. Exits non-zero only on errors (an honest archive refused, a hostile one
 accepted, a crash), never on timings.
@@ -48,6 +51,7 @@ TARGET_REFUSAL_SECONDS = 3.0
 TARGET_REFUSAL_MB = 50.0
 CHILD_TIMEOUT = 300  # seconds; an import that takes longer is reported as an error
 FRONT = "---\ndate: 2025-03-14\n---\n"
+PASSWORD = "a-long-import-bench-password"
 
 
 def setup_django() -> None:
@@ -145,19 +149,24 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
 
 def honest_archive(entries: int, path: Path) -> str:
     """Mirror's own export of a seeded journal, written to `path`; says what it holds."""
+    from accounts.journal_keys import journal_key_open
     from journal.archive.selection import Selection
     from journal.archive.writing import stream_zip
     from journal.demo import create_demo_journal
+    from journal.sealing import Keyring, keys_active
     from journal.timeline import Timeline
 
-    user = create_demo_journal(f"bench-import-{os.getpid()}@example.com", days=entries, gaps=0)
-    try:
-        with open(path, "wb") as file:
-            for chunk in stream_zip(user, Selection(), timeline=Timeline(user, user.today())):
-                file.write(chunk)
-        count, events = user.entries.count(), user.timeline_events.count()
-    finally:
-        user.delete()
+    email = f"bench-import-{os.getpid()}@example.com"
+    user = create_demo_journal(email, days=entries, gaps=0, password=PASSWORD)
+    opened = journal_key_open(user=user, password=PASSWORD)
+    with keys_active(Keyring.of(opened.key, opened.generation, owner=user.pk)):
+        try:
+            with open(path, "wb") as file:
+                for chunk in stream_zip(user, Selection(), timeline=Timeline(user, user.today())):
+                    file.write(chunk)
+            count, events = user.entries.count(), user.timeline_events.count()
+        finally:
+            user.delete()
     return f"honest: {count:,} entries, {events} events"
 
 
@@ -200,26 +209,31 @@ def reset_peak() -> None:
 def child(path: str) -> None:
     """Import the archive at `path` for a new user; print what happened as JSON."""
     setup_django()
+    from accounts.journal_keys import journal_key_create
     from accounts.models import User
     from journal.archive.importing import journal_import
     from journal.archive.reading import ImportRejected
     from journal.markdown import render_markdown
+    from journal.sealing import Keyring, keys_active
 
     render_markdown("*Warm* up.")  # as a running server has: its Markdown helper started
     user = User.objects.create_user(email=f"import-{os.getpid()}-{time.time_ns()}@example.com")
-    before = resident_mb()
-    reset_peak()
-    started = time.perf_counter()
-    try:
-        with open(path, "rb") as archive:
-            result = journal_import(user=user, archive_file=archive)
-    except ImportRejected as rejected:
-        outcome = {"refused": rejected.problems[0]}
-    else:
-        outcome = {"imported": result.created, "events": result.events_created}
-    seconds = time.perf_counter() - started
-    grown = peak_mb() - before
-    user.delete()
+    # The new user's journal key, as sign-up makes it (Argon2id: before the measured part).
+    opened, _ = journal_key_create(user=user, password=PASSWORD)
+    with keys_active(Keyring.of(opened.key, opened.generation, owner=user.pk)):
+        before = resident_mb()
+        reset_peak()
+        started = time.perf_counter()
+        try:
+            with open(path, "rb") as archive:
+                result = journal_import(user=user, archive_file=archive)
+        except ImportRejected as rejected:
+            outcome = {"refused": rejected.problems[0]}
+        else:
+            outcome = {"imported": result.created, "events": result.events_created}
+        seconds = time.perf_counter() - started
+        grown = peak_mb() - before
+        user.delete()
     print(json.dumps({"seconds": seconds, "mb": grown, **outcome}))
 
 

@@ -199,7 +199,7 @@ def choose_pages(user) -> list[tuple[str, str]]:
     from the middle of the journal (so it has neighbours in its period)."""
     from bench.floor import FLOOR_PATH
     from journal.models import Entry
-    from journal.search import search
+    from journal.search import parse, ranked_ids
     from journal.timeline import Timeline
 
     timeline = Timeline(user, user.today())
@@ -209,7 +209,7 @@ def choose_pages(user) -> list[tuple[str, str]]:
     period = max(rows, key=lambda row: row.entries).period
     entries = Entry.objects.filter(user=user).order_by("written_on")
     middle = entries[entries.count() // 2]
-    matches = search(Entry.objects.filter(user=user), SEARCH_WORD)[0].count()
+    matches = len(ranked_ids(Entry.objects.for_user(user), parse(SEARCH_WORD)))
     if not matches:
         raise RuntimeError(f"no entry contains {SEARCH_WORD!r}")
     return [
@@ -225,9 +225,11 @@ def choose_pages(user) -> list[tuple[str, str]]:
     ]
 
 
-def measure_in_process(client, pages, rounds: int, user_id: int) -> list[dict]:
+def measure_in_process(client, pages, rounds: int, user_id: int, keyring) -> list[dict]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from journal.sealing import keys_active
 
     for _, path in pages:
         for _ in range(2):  # warm-up: templates, the session, the database's caches
@@ -267,7 +269,10 @@ def measure_in_process(client, pages, rounds: int, user_id: int) -> list[dict]:
     cold: dict[str, list[float]] = {path: [] for _, path in pages}
     for n in range(max(3, rounds // 4)):
         for i, (_, path) in enumerate(pages):
-            Entry(user=user, written_on=user.today(), mood=1 + (n + i) % 5, body="Tonight.").save()
+            with keys_active(keyring):  # the words are sealed under the journal's key
+                Entry(
+                    user=user, written_on=user.today(), mood=1 + (n + i) % 5, body="Tonight."
+                ).save()
             client.get(path)
             cold[path].append(elapsed[0] * 1000)
     floor_median = statistics.median(samples[pages[0][1]])
@@ -363,7 +368,9 @@ def work(args: argparse.Namespace) -> int:
     from django.test.utils import override_settings
     from django.urls import reverse
 
+    from accounts.journal_keys import journal_key_open
     from accounts.unlock import cookie_name
+    from journal.sealing import Keyring, keys_active
 
     # The same two bench-only overrides as bench/floor_wsgi.py, which gunicorn serves.
     override_settings(
@@ -393,7 +400,12 @@ def work(args: argparse.Namespace) -> int:
         f"seeded {user.entries.count():,} entries and {user.timeline_events.count()} timeline "
         f"events in {seeded - prepared:.1f} s."
     )
-    pages = choose_pages(user)
+    # The journal's key, opened by its password as sign-in opens it: choosing the pages
+    # (a search's matches) and the cold column's new entries read and write sealed words.
+    opened = journal_key_open(user=user, password=PASSWORD)
+    keyring = Keyring.of(opened.key, opened.generation, owner=user.pk)
+    with keys_active(keyring):
+        pages = choose_pages(user)
     logging.getLogger("mirror.security").setLevel(logging.WARNING)  # the bench's own login
     client = Client(HTTP_HOST=HOST)
     # Signed in as a person is, through the form: the password opens the journal key,
@@ -401,7 +413,7 @@ def work(args: argparse.Namespace) -> int:
     signed_in = client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
     if signed_in.status_code != 302:
         raise RuntimeError(f"signing in answered {signed_in.status_code}")
-    rows = measure_in_process(client, pages, args.rounds, user.pk)
+    rows = measure_in_process(client, pages, args.rounds, user.pk, keyring)
     cookie = "; ".join(
         f"{name}={client.cookies[name].value}"
         for name in (settings.SESSION_COOKIE_NAME, cookie_name())

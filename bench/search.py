@@ -8,7 +8,16 @@ afterwards). Each query is requested through Django's test client as the signed-
 (`/entries/?q=…`: search, ranking, one page of results and its highlighted snippets) right
 after a change to the journal, so that nothing is remembered from an earlier request, and
 the time is measured. Prints the median and 95th percentile per query and overall.
-Target: median under 50 ms on PostgreSQL.
+
+The words are sealed in the database (journal/sealing.py), so the bench signs in as a person
+does, through the sign-in form with the demo journal's password (its address confirmed):
+that opens the journal key for the session. A client signed in any other way has a locked
+journal, and the entry list answers 423. The matches of each query are counted with
+`journal.search` under the same key, outside the timed requests.
+
+Target (issue 16): at 3,650 entries, the median at most 100 ms on the first search after a
+change, on SQLite and on PostgreSQL. It is printed as PASS/FAIL for the database of the run
+and never changes the exit code.
 """
 
 import argparse
@@ -23,7 +32,10 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_MEDIAN_MS = 50.0
+TARGET_MEDIAN_MS = 100.0
+TARGET_ENTRIES = 3650
+EMAIL = "search-bench@example.com"
+PASSWORD = "a-long-search-bench-password"
 QUERIES = [
     "lighthouse", "patience", "window", "quiet", "fear", "walk", "memory", "phone",
     '"the same memory"', '"sharp the next"', "rain tea", "stay hard", "friend heard",
@@ -57,7 +69,7 @@ def drop(admin: str, url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--entries", type=int, default=3650)
+    parser.add_argument("--entries", type=int, default=TARGET_ENTRIES)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
@@ -87,15 +99,19 @@ def run(args) -> None:
     django.setup()
     logging.disable(logging.INFO)  # the security log's "login" line is noise here
     warnings.filterwarnings("ignore", message="No directory at")  # static files: not measured
+    from allauth.account.models import EmailAddress
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from django.urls import reverse
 
+    from accounts.journal_keys import journal_key_open
     from journal.demo import create_demo_journal
     from journal.figures import journal_changed
     from journal.models import Entry
-    from journal.search import search
+    from journal.sealing import Keyring, keys_active
+    from journal.search import parse, ranked_ids
 
     settings.STORAGES["staticfiles"] = {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -103,15 +119,28 @@ def run(args) -> None:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     started = time.perf_counter()
-    user = create_demo_journal("search-bench@example.com", days=args.entries, gaps=0)
+    user = create_demo_journal(EMAIL, days=args.entries, gaps=0, password=PASSWORD)
+    # A confirmed address (production asks for one), so the bench signs in through the form.
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     print(
         f"{connection.vendor}: seeded {user.entries.count()} entries "
         f"in {time.perf_counter() - started:.1f} s"
     )
 
     client = Client()
-    client.force_login(user)
-    client.get("/entries/")  # warm up: templates, the session, the connection
+    # Signed in as a person is: the password opens the journal key, which the session keeps
+    # sealed under the browser's own cookie (accounts/unlock.py).
+    signed_in = client.post(reverse("account_login"), {"login": EMAIL, "password": PASSWORD})
+    if signed_in.status_code != 302:
+        raise RuntimeError(f"signing in answered {signed_in.status_code}")
+    warm = client.get("/entries/")  # warm up: templates, the session, the connection
+    if warm.status_code != 200:
+        raise RuntimeError(f"/entries/ answered {warm.status_code} (423: the journal is locked)")
+    # The same key, to count each query's matches outside the timed requests.
+    opened = journal_key_open(user=user, password=PASSWORD)
+    keyring = Keyring.of(opened.key, opened.generation, owner=user.pk)
     rows, everything = [], []
     for query in QUERIES:
         times = []
@@ -122,8 +151,11 @@ def run(args) -> None:
             begin = time.perf_counter()
             response = client.get("/entries/", {"q": query})
             times.append((time.perf_counter() - begin) * 1000)
-            assert response.status_code == 200, (query, response.status_code)
-        found = search(Entry.objects.for_user(user), query)[0].count()
+            if response.status_code != 200:
+                raise RuntimeError(f"/entries/?q={query} answered {response.status_code}")
+        parsed = parse(query)
+        with keys_active(keyring):
+            found = len(ranked_ids(Entry.objects.for_user(user), parsed)) if parsed else 0
         everything.extend(times)
         rows.append((query, found, statistics.median(times), percentile(times, 95)))
 
@@ -132,9 +164,15 @@ def run(args) -> None:
         print(f"{query:<24} {found:>6} {median:>10.1f} {p95:>8.1f}")
     median = statistics.median(everything)
     print(f"{'all 20 queries':<24} {'':>6} {median:>10.1f} {percentile(everything, 95):>8.1f}")
-    if connection.vendor == "postgresql":
-        verdict = "PASS" if median < TARGET_MEDIAN_MS else "FAIL"
-        print(f"{verdict}: median {median:.1f} ms (target under {TARGET_MEDIAN_MS:.0f} ms)")
+    label = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    verdict = "PASS" if median <= TARGET_MEDIAN_MS else "FAIL"
+    print(
+        f"\n{verdict}  {label}: median {median:.1f} ms over {args.entries:,} entries on the "
+        f"first search after a change (target at most {TARGET_MEDIAN_MS:.0f} ms at "
+        f"{TARGET_ENTRIES:,} entries, on SQLite and PostgreSQL; informational)"
+    )
+    if args.entries != TARGET_ENTRIES:
+        print(f"  (this run has {args.entries:,} entries, so it checks the shape only)")
 
 
 def percentile(values: list[float], pct: float) -> float:

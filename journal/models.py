@@ -161,13 +161,22 @@ def _refuse_sealed(model, fields) -> None:
             raise TypeError(f"{path} is sealed: read the rows (journal/sealed.py)")
 
 
+def _current_generation(user) -> dict:
+    """The filter that keeps a journal started afresh apart from the rows its earlier key
+    locks; nothing to filter for a journal never started afresh (the first generation),
+    so its queries stay on the indexes they were made for."""
+    if user.journal_generation == 1:
+        return {}
+    return {"sealed_with": user.journal_generation}
+
+
 class OwnedQuerySet(SealedQuerySet):
     """Rows that belong to one user. Every read of user data starts from `for_user`."""
 
     def for_user(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(user=user, sealed_with=user.journal_generation)
+        return self.filter(user=user, **_current_generation(user))
 
 
 class JournalQuerySet(SealedQuerySet):
@@ -215,7 +224,7 @@ class PromptQuerySet(JournalQuerySet):
             return self.none()
         return self.filter(
             models.Q(user__isnull=True, retired=False)
-            | models.Q(user=user, sealed_with=user.journal_generation)
+            | models.Q(user=user, **_current_generation(user))
         )
 
     def own(self, user) -> "PromptQuerySet":
@@ -487,7 +496,7 @@ class Entry(JournalPart):
         return reverse("journal:entry-detail", kwargs={"pk": self.pk})
 
     def seal_row(self) -> str:
-        return str(self.pk)
+        return self.pk.hex  # as SQLite stores it: a search reads it without converting
 
     def derive_from_body(self) -> None:
         """Derive `body_html` (the body rendered and sanitized, journal.markdown) and the

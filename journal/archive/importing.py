@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from ..markdown import MarkdownRefused
 from ..models import (
@@ -239,9 +238,7 @@ def _match_without_id(user, plans: list[_EntryPlan], owned: dict) -> None:
 
 def _prompts(user) -> dict[str, Prompt]:
     """Prompt texts the user can answer: their own first, then built-in (retired too)."""
-    prompts = Prompt.objects.filter(
-        Q(user=user, sealed_with=user.journal_generation) | Q(user__isnull=True)
-    )
+    prompts = Prompt.objects.own(user) | Prompt.objects.filter(user__isnull=True)
     by_text: dict[str, Prompt] = {}
     for prompt in prompts.order_by("user_id", "retired", "id"):
         by_text.setdefault(prompt.text.strip(), prompt)

@@ -196,6 +196,12 @@ class PromptFilterForm(QueryFilterForm):
         return prompts
 
     def keeps(self, prompt) -> bool:
-        """Whether the theme filter keeps `prompt` (read: a user's own themes are sealed)."""
-        theme = self.valid_data().get("theme")
-        return not theme or prompt.theme == theme
+        """Whether the filters keep `prompt`, read: as `filter` does in SQL, and the theme,
+        which only Python can compare (a user's own themes are sealed)."""
+        data = self.valid_data()
+        return (
+            (not data.get("perspective") or prompt.perspective == data["perspective"])
+            and (not data.get("phase") or prompt.phase in {data["phase"], PromptPhase.ANY})
+            and (not data.get("stage") or prompt.stage == data["stage"])
+            and (not data.get("theme") or prompt.theme == data["theme"])
+        )

@@ -25,11 +25,12 @@ from ..shortcuts import entry_or_404, timeline_for
 
 
 class RankedIds(Sequence):
-    """The ids of a search's matches, best first, packed in 16 bytes each (a ten-year
-    journal's 3,650 ids take 57 KB); a page's slice comes back as UUIDs."""
+    """The ids of a search's matches (as hex, journal.search), best first, packed in 16
+    bytes each (a ten-year journal's 3,650 ids take 57 KB); a page's slice comes back as
+    UUIDs."""
 
-    def __init__(self, ids: Iterable[UUID]) -> None:
-        self._packed = b"".join(pk.bytes for pk in ids)
+    def __init__(self, ids: Iterable[str]) -> None:
+        self._packed = bytes.fromhex("".join(ids))
 
     def __len__(self) -> int:
         return len(self._packed) // 16

@@ -25,10 +25,14 @@ PROMPT_ITEM_FIELDS = (
 @require_GET
 def prompt_list(request: HttpRequest) -> HttpResponse:
     visible = Prompt.objects.for_user(request.user)
-    themes = sorted({prompt.theme for prompt in visible.exclude(theme="").only("theme")})
+    # The library's themes are Mirror's words, read as they are; the user's own are sealed,
+    # so their prompts are read once and filtered here.
+    mine = list(visible.own(request.user).only(*PROMPT_ITEM_FIELDS))
+    library_themes = visible.builtin_values("theme", flat=True)
+    themes = sorted({*library_themes, *(prompt.theme for prompt in mine)} - {""})
     filters = PromptFilterForm(request.GET, themes=themes)
     prompts = filters.filter(visible).only(*PROMPT_ITEM_FIELDS)
-    own = [prompt for prompt in prompts.filter(user=request.user) if filters.keeps(prompt)]
+    own = [prompt for prompt in mine if filters.keeps(prompt)]
     context = {
         "filters": filters,
         "own": sorted(own, key=lambda p: (p.perspective, p.stage, p.theme, p.id)),
