@@ -202,6 +202,12 @@ MORE_PAYLOADS = [
     "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
     "[<img src=x onerror=alert(1)>](https://ok.example)",
     "lighthouse \x02<script>alert(1)</script>\x03 lighthouse",
+    # What imported text brings: footnotes, task lists, strikethrough.
+    "A note[^x]\n\n[^x]: [link](javascript:alert(1)) <img src=x onerror=alert(1)>",
+    'A note[^<script>alert(1)</script>]\n\n[^<script>alert(1)</script>]: "><svg onload=alert(1)>',
+    'Quote[^1" onmouseover="alert(1)]\n\n[^1" onmouseover="alert(1)]: text',
+    "- [ ] <script>alert(1)</script>\n- [x] [done](javascript:alert(1))",
+    "~~<img src=x onerror=alert(1)>~~ and ~~[x](javascript:alert(1))~~",
     *TEMPLATE_PAYLOADS,
 ]
 

@@ -4,6 +4,8 @@ Safety is checked by parsing the stored HTML the way a browser would (html5lib),
 searching strings, so an encoded or oddly spaced attack cannot hide from the check.
 """
 
+import re
+
 import html5lib
 import pytest
 
@@ -172,3 +174,34 @@ def test_code_and_tables_render_without_inline_styles():
 
 def test_empty_body_renders_to_nothing():
     assert render_markdown("") == ""
+
+
+def test_what_imported_journals_write_renders_as_its_author_meant():
+    """Strikethrough, task lists and footnotes, as Day One, Obsidian and GitHub write them;
+    the sanitizer lets through exactly what they make."""
+    html = render_markdown(
+        "~~Called~~ texted instead.\n\n- [ ] breathe\n- [x] walk\n\n"
+        "A dream[^1], again[^later].\n\n[^1]: The third this month.\n[^later]: *Still* there."
+    )
+    assert "<del>Called</del> texted instead." in html
+    assert "<li>\u2610 breathe</li>" in html and "<li>\u2611 walk</li>" in html
+    refs = re.findall(
+        r'<sup id="(fnref-[0-9a-f]{6}-\d)"><a class="footnote-ref" href="#(fn-[^"]+)">', html
+    )
+    notes = re.findall(r'<li id="(fn-[0-9a-f]{6}-\d)">', html)
+    assert [target for _, target in refs] == notes and len(notes) == 2
+    assert '<div class="footnote">' in html and "<em>Still</em> there." in html
+    assert f'href="#{refs[0][0]}"' in html  # the way back to the text
+    # Another text's footnotes get other ids: two entries on one page never share one.
+    other = render_markdown("Elsewhere[^1].\n\n[^1]: Another note.")
+    assert not set(re.findall(r'id="([^"]+)"', other)) & set(notes)
+    # The same text always renders the same.
+    assert render_markdown("Elsewhere[^1].\n\n[^1]: Another note.") == other
+
+
+def test_ids_and_classes_are_only_those_footnotes_make():
+    html = render_markdown(
+        '<sup id="top">x</sup> <div class="note" id="fn:1">y</div> '
+        '<a class="button" href="#x">z</a> <li id="fn-abcdef-1 evil">w</li>'
+    )
+    assert "id=" not in html and "class=" not in html
