@@ -1,0 +1,82 @@
+"""Daylio (https://daylio.net): its CSV export, one row per entry:
+`full_date,date,weekday,time,mood,activities,note_title,note`.
+
+Moods are Daylio's default names, rad to awful, as Mirror's 5 to 1 (a mood renamed in the
+app, or one of its custom moods, is kept as a tag `mood: …` instead, and counted). The
+activities, joined with ` | `, become tags. A note keeps its line breaks (Daylio writes
+`<br>` for them)."""
+
+import csv
+import datetime as dt
+import io
+import re
+
+from .base import Occurrences, SourceEntry, SourceRead, stable_id
+
+FORMAT = "daylio"
+COLUMNS = ("full_date", "date", "weekday", "time", "mood", "activities", "note_title", "note")
+MOODS = {"rad": 5, "good": 4, "meh": 3, "bad": 2, "awful": 1}
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?:\s*([ap])\.?m\.?)?$", re.IGNORECASE)
+
+
+def is_daylio(text: str) -> bool:
+    header = text.lstrip("\ufeff").split("\n", 1)[0].strip().lower()
+    return tuple(name.strip() for name in header.split(",")) == COLUMNS
+
+
+def read_csv(text: str) -> SourceRead:
+    read = SourceRead(FORMAT)
+    seen = Occurrences()
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    for number, row in enumerate(rows, start=2):  # line 1 is the header
+        where = f"line {number}"
+        try:
+            day = dt.date.fromisoformat((row.get("full_date") or "").strip())
+            moment = dt.datetime.combine(day, _time((row.get("time") or "").strip()))
+        except ValueError:
+            read.problems.append(
+                f"{where}: “{row.get('full_date')} {row.get('time')}” is not a date and time."
+            )
+            continue
+        mood_name = (row.get("mood") or "").strip()
+        mood = MOODS.get(mood_name.lower())
+        tags = [a.strip() for a in (row.get("activities") or "").split("|") if a.strip()]
+        if mood_name and mood is None:
+            tags.append(f"mood {mood_name}")
+            read.skipped["moods with a name of their own, kept as a tag"] += 1
+        title = " ".join((row.get("note_title") or "").split())
+        body = _BREAK.sub("\n", row.get("note") or "").strip()
+        nth = seen.nth(moment)
+        entry = SourceEntry(
+            source_id=stable_id(FORMAT, moment.isoformat(), nth),
+            written_on=day,
+            created=moment,
+            title=title,
+            body=body,
+            tags=tuple(dict.fromkeys(tags)),
+            mood=mood,
+            where=where,
+        )
+        if not title and not body and (mood or tags):
+            # A day Daylio knows only by its mood and activities: an entry of those.
+            entry = SourceEntry(**{**entry.__dict__, "body": _summary(mood_name, tags)})
+        read.add(entry)
+    return read
+
+
+def _time(text: str) -> dt.time:
+    match = _TIME.match(text)
+    if not match:
+        raise ValueError(text)
+    hour, minute, half = int(match.group(1)), int(match.group(2)), match.group(3)
+    if half:
+        hour = hour % 12 + (12 if half.lower() == "p" else 0)
+    return dt.time(hour, minute)
+
+
+def _summary(mood: str, activities: list[str]) -> str:
+    parts = [f"Mood: {mood}."] if mood else []
+    if activities:
+        parts.append("Activities: " + ", ".join(activities) + ".")
+    return " ".join(parts)
