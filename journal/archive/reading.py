@@ -58,6 +58,17 @@ def read_archive(archive_file) -> tuple[list[EntryFile], str | None, list[str]]:
     """The entry files of a zip (parsed), its timeline.md as text, and the problems of the
     files that could not be read. A hostile archive is refused from its headers, before
     anything is unpacked, or while a file is unpacked, as soon as it passes a limit."""
+    archive, infos = open_zip(archive_file)
+    with archive:
+        members = _members([info for info in infos if _worth_reading(info)])
+        _check_members(members)
+        return _read_members(archive, members)
+
+
+def open_zip(archive_file) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+    """A zip whose list of files is safe to read: not too many files (counted before ZipFile
+    reads the list), no path that leaves its folder, no link, nothing encrypted, no name
+    twice. Every importer of a zip starts here."""
     try:
         listed = _listed_files(archive_file)
         if listed > MAX_ARCHIVE_FILES:
@@ -72,26 +83,52 @@ def read_archive(archive_file) -> tuple[list[EntryFile], str | None, list[str]]:
         raise ImportRejected(
             ["This file is not a zip archive. Choose the .zip file that Mirror's export made."]
         ) from None
-    with archive:
-        infos = archive.infolist()
-        problems = []
-        for info in infos:
-            if _unsafe_name(info.filename):
-                problems.append(
-                    f"{info.filename!r}: a path that leaves the archive's folder is not allowed."
-                )
-            elif (info.external_attr >> 16) & 0o170000 == _SYMLINK:
-                problems.append(f"{info.filename}: the archive holds a link, which is not allowed.")
-            elif info.flag_bits & 0x1:
-                problems.append(f"{info.filename}: password-protected files cannot be imported.")
-        names = [info.filename for info in infos]
-        if len(set(names)) != len(names):
-            problems.append("The archive holds two files with the same name.")
-        if problems:
-            raise ImportRejected(problems)
-        members = _members([info for info in infos if _worth_reading(info)])
-        _check_members(members)
-        return _read_members(archive, members)
+    infos = archive.infolist()
+    problems = []
+    for info in infos:
+        if _unsafe_name(info.filename):
+            problems.append(
+                f"{info.filename!r}: a path that leaves the archive's folder is not allowed."
+            )
+        elif (info.external_attr >> 16) & 0o170000 == _SYMLINK:
+            problems.append(f"{info.filename}: the archive holds a link, which is not allowed.")
+        elif info.flag_bits & 0x1:
+            problems.append(f"{info.filename}: password-protected files cannot be imported.")
+    names = [info.filename for info in infos]
+    if len(set(names)) != len(names):
+        problems.append("The archive holds two files with the same name.")
+    if problems:
+        archive.close()
+        raise ImportRejected(problems)
+    return archive, infos
+
+
+def read_text_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> str:
+    """One file of a zip as UTF-8 text, unpacked no further than `limit` bytes (and the size
+    its header claims): a file that lies about its size, or is damaged, refuses the import;
+    one that is not text raises FormatProblem."""
+    limit = min(info.file_size, limit)
+    try:
+        with archive.open(info) as member:
+            data = member.read(limit + 1)  # zipfile inflates no more than it is asked for
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError):
+        raise ImportRejected(
+            [
+                f"{info.filename}: the file is damaged or larger than the archive says "
+                "(Mirror stopped reading it). Export again and import the new zip."
+            ]
+        ) from None
+    if len(data) > limit:
+        raise ImportRejected(
+            [f"{info.filename}: the file is larger than the archive says; the import was stopped."]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FormatProblem("the file is not UTF-8 text; save it as UTF-8 and try again") from None
+    if "\x00" in text:
+        raise FormatProblem("the file holds a NUL character, which text cannot hold")
+    return text
 
 
 def _listed_files(archive_file) -> int:
@@ -211,31 +248,13 @@ def _read_members(
     problems = []
     for path, info in members:
         # The header's size is a claim: read no more than it (and the budget) allows.
-        limit = min(info.file_size, budget)
         try:
-            with archive.open(info) as member:
-                data = member.read(limit + 1)  # zipfile inflates no more than it is asked for
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError):
-            raise ImportRejected(
-                [
-                    f"{path}: the file is damaged or larger than the archive says "
-                    "(Mirror stopped reading it). Export again and import the new zip."
-                ]
-            ) from None
-        if len(data) > limit:
-            raise ImportRejected(
-                [f"{path}: the file is larger than the archive says; the import was stopped."]
-            )
-        budget -= len(data)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            problems.append(f"{path}: the file is not UTF-8 text; save it as UTF-8 and try again")
+            text = read_text_member(archive, info, budget)
+        except FormatProblem as problem:
+            budget -= min(info.file_size, budget)
+            problems.append(f"{path}: {problem}")
             continue
-        del data
-        if "\x00" in text:
-            problems.append(f"{path}: the file holds a NUL character, which text cannot hold")
-            continue
+        budget -= len(text.encode())
         if not _is_entry(path):
             timeline_text = text
             continue

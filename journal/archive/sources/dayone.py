@@ -1,0 +1,146 @@
+"""Day One (https://dayoneapp.com): its export zip. One JSON file per journal
+(`Journal.json`, and others named after their journals), each with `metadata.version` and
+`entries[]`: `uuid`, `creationDate` (UTC), `timeZone`, `text` in Day One's Markdown,
+`tags`, `starred`, location and weather; media in `photos/`, `videos/`, `audios/` and
+`pdfs/`.
+
+An entry's date is its local date in its own time zone. A first line that is a heading
+becomes the title. Media cannot come along yet: their references leave the text (no broken
+links) and each entry's photos, videos, audio files and PDFs are counted, by kind, for the
+preview; the media folders are never unpacked. Day One escapes punctuation in its
+Markdown (`\\.`, `\\!`); a title is plain text, so it loses those backslashes, while a body
+keeps them, which Markdown reads as the characters themselves."""
+
+import datetime as dt
+import json
+import re
+import zipfile
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..frontmatter import FormatProblem
+from ..reading import ImportRejected, read_text_member
+from .base import SourceEntry, SourceRead
+
+FORMAT = "dayone"
+# A journal's JSON holds its text and, per entry, a kilobyte or two of location, weather
+# and media records: ten years of daily entries come to about 16 MB.
+MAX_JSON_BYTES = 40 * 1024 * 1024
+MEDIA = {"photos": "photos", "videos": "videos", "audios": "audio files", "pdfAttachments": "PDFs"}
+# ![](dayone-moment://ID), ![](dayone-moment:/video/ID) and the like, with the spaces
+# around them.
+_MOMENT = re.compile(r"[ \t]*!\[[^\]\n]*\]\(dayone-moment:[^)\s]*\)[ \t]*")
+_HEADING = re.compile(r"\A\s*#{1,6}[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
+
+
+def journal_files(infos: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    """The zip's journal files: JSON at its top (or in the one folder it sits in)."""
+    return [
+        info
+        for info in infos
+        if not info.is_dir()
+        and info.filename.lower().endswith(".json")
+        and info.filename.count("/") <= 1
+        and not info.filename.startswith(("__MACOSX/", "."))
+    ]
+
+
+def is_dayone(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> bool:
+    """Whether the zip holds a Day One journal: a JSON file with `metadata` and `entries`."""
+    for info in journal_files(infos)[:5]:
+        try:
+            head = read_text_member(archive, info, MAX_JSON_BYTES)[:2000]
+        except FormatProblem:
+            continue
+        if head.lstrip().startswith("{") and '"metadata"' in head:
+            return True
+    return False
+
+
+def read_zip(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> SourceRead:
+    read = SourceRead(FORMAT)
+    budget = MAX_JSON_BYTES
+    for info in journal_files(infos):
+        try:
+            text = read_text_member(archive, info, budget)
+            budget -= info.file_size
+            data = json.loads(text)
+        except FormatProblem as problem:
+            read.problems.append(f"{info.filename}: {problem}")
+            continue
+        except (ValueError, RecursionError):
+            read.problems.append(f"{info.filename}: it is not a Day One journal file (JSON).")
+            continue
+        del text
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+            read.skipped["files that are not journals"] += 1
+            continue
+        journal = info.filename.rsplit("/", 1)[-1].removesuffix(".json")
+        for index, raw in enumerate(data["entries"]):
+            _read_entry(read, raw, f"{journal}, entry {index + 1}")
+    if not any(journal_files(infos)):
+        raise ImportRejected(["This Day One export holds no journal (no .json file)."])
+    return read
+
+
+def _read_entry(read: SourceRead, raw: object, where: str) -> None:
+    try:
+        uuid = str(raw["uuid"]).strip()
+        created = dt.datetime.fromisoformat(str(raw["creationDate"]).replace("Z", "+00:00"))
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=dt.UTC)
+        zone = _zone(raw.get("timeZone"))
+        text = str(raw.get("text") or "")
+        tags = tuple(
+            dict.fromkeys(str(tag).strip() for tag in raw.get("tags") or [] if str(tag).strip())
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        read.problems.append(f"{where}: it is not an entry as Day One exports one.")
+        return
+    if not uuid:
+        read.problems.append(f"{where}: it has no uuid.")
+        return
+    for key, label in MEDIA.items():
+        if count := len(raw.get(key) or []):
+            read.skipped[label] += count
+    text = _without_media(text)
+    title, body = _title_and_body(text)
+    local = created.astimezone(zone)
+    read.add(
+        SourceEntry(
+            source_id=f"{FORMAT}:{uuid}",
+            written_on=local.date(),
+            created=created,
+            title=title,
+            body=body,
+            tags=tags,
+            where=where,
+        )
+    )
+
+
+def _without_media(text: str) -> str:
+    """The text without its media references; a line that held only those goes too."""
+    if "dayone-moment:" not in text:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        kept = _MOMENT.sub(" ", line).strip(" \t") if _MOMENT.search(line) else line
+        if kept or not line.strip():
+            lines.append(kept)
+    return "\n".join(lines)
+
+
+def _zone(name: object) -> dt.tzinfo:
+    try:
+        return ZoneInfo(str(name)) if name else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def _title_and_body(text: str) -> tuple[str, str]:
+    heading = _HEADING.match(text)
+    if not heading:
+        return "", text.strip("\n")
+    title = _ESCAPE.sub(r"\1", heading.group(1)).strip()
+    return title, text[heading.end() :].strip("\n")
