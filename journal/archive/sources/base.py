@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -76,3 +77,14 @@ class Occurrences:
     def nth(self, *key: object) -> int:
         self._seen[key] += 1
         return self._seen[key]
+
+
+_HEADING = re.compile(r"\A\s*#{1,6}[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
+
+
+def heading_title(text: str) -> tuple[str, str] | None:
+    """A text that starts with a heading: its words and the text after it; else None."""
+    heading = _HEADING.match(text)
+    if not heading:
+        return None
+    return heading.group(1).strip(), text[heading.end() :].strip("\n")

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..frontmatter import FormatProblem
 from ..reading import ImportRejected, read_text_member
-from .base import SourceEntry, SourceRead
+from .base import SourceEntry, SourceRead, heading_title
 
 FORMAT = "dayone"
 # A journal's JSON holds its text and, per entry, a kilobyte or two of location, weather
@@ -29,7 +29,6 @@ MEDIA = {"photos": "photos", "videos": "videos", "audios": "audio files", "pdfAt
 # ![](dayone-moment://ID), ![](dayone-moment:/video/ID) and the like, with the spaces
 # around them.
 _MOMENT = re.compile(r"[ \t]*!\[[^\]\n]*\]\(dayone-moment:[^)\s]*\)[ \t]*")
-_HEADING = re.compile(r"\A\s*#{1,6}[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~<>])")
 
 
@@ -139,8 +138,8 @@ def _zone(name: object) -> dt.tzinfo:
 
 
 def _title_and_body(text: str) -> tuple[str, str]:
-    heading = _HEADING.match(text)
-    if not heading:
+    split = heading_title(text)
+    if split is None:
         return "", text.strip("\n")
-    title = _ESCAPE.sub(r"\1", heading.group(1)).strip()
-    return title, text[heading.end() :].strip("\n")
+    title, body = split
+    return _ESCAPE.sub(r"\1", title).strip(), body
