@@ -8,9 +8,10 @@ import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from ..markdown import MarkdownRefused
 from ..models import (
@@ -23,7 +24,15 @@ from ..models import (
     Tag,
     TimelineEvent,
 )
-from ..tags import TagProblem, clean_tags, tag_key
+from ..tags import (
+    MAX_TAGS,
+    TAG_MAX_LENGTH,
+    TagProblem,
+    clean_tags,
+    repair_tag,
+    tag_key,
+    unique_tags,
+)
 from ..text import count_text
 from .frontmatter import (
     EntryFile,
@@ -45,7 +54,9 @@ from .reading import (
     event_problems,
     read_archive,
 )
+from .sources import SourceEntry
 from .timeline_file import EventRecord, note_key, parse_timeline
+from .upload import read_upload
 
 # What rendering a body or a note may refuse (journal.markdown bounds its work); reported as
 # a problem of that file, like any other, and nothing is imported.
@@ -60,28 +71,90 @@ class ImportResult:
     unchanged: int = 0
     events_created: int = 0
     events_unchanged: int = 0
+    source: str = "mirror"
+    skipped: dict = field(default_factory=dict)  # what was left out, and why: reason → count
 
     def summary(self) -> str:
-        return (
-            f"Import complete: {count_text(self.created, 'entry', 'entries')} created, "
-            f"{self.updated} updated, {self.unchanged} unchanged; "
-            f"{count_text(self.events_created, 'timeline event', 'timeline events')} added, "
+        text = (
+            f"Import complete: {self.created} new, {self.unchanged} already here"
+            + (f", {self.updated} updated" if self.updated else "")
+            + "; "
+            + f"{count_text(self.events_created, 'timeline event', 'timeline events')} added, "
             f"{self.events_unchanged} already there."
         )
+        if self.skipped:
+            left = ", ".join(f"{count} {reason}" for reason, count in self.skipped.items())
+            text += f" Left out: {left}."
+        return text
 
 
 @transaction.atomic
 def journal_import(*, user, archive_file) -> ImportResult:
-    """Bring back a zip made by the export (its files perhaps edited by hand).
+    """Bring in a journal: a zip made by Mirror's export (its files perhaps edited by hand),
+    or another app's export (journal/archive/sources). All or nothing: any problem raises
+    ImportRejected and the transaction rolls back. Importing the same file again adds and
+    changes nothing.
 
-    Entries are matched by `id` among the user's own; an id that is not theirs (another
-    user's, or one from another Mirror) is treated like a file without an id: it matches an
-    entry of the same date and text, or becomes a new entry with a new id. Nothing of another
-    user's is read or changed (only whether an id is taken). Timeline events are matched by
-    date, kind, who left and note. All or nothing: any problem raises ImportRejected and the
-    transaction rolls back.
+    Mirror's entries are matched by `id` among the user's own; an id that is not theirs
+    (another user's, or one from another Mirror) is treated like a file without an id: it
+    matches an entry of the same date and text, or becomes a new entry with a new id.
+    Another app's entries are known by their identity there (`source_entry_id`). Nothing of
+    another user's is read or changed (only whether an id is taken). Timeline events are
+    matched by date, kind, who left and note.
     """
     deadline = time.monotonic() + MAX_IMPORT_SECONDS
+    planned = plan_upload(user, archive_file)
+    result = _write_entries(user, planned.plans, deadline=deadline)
+    events_created, events_unchanged = _restore_events(user, planned.events, deadline=deadline)
+    return ImportResult(
+        created=result["created"],
+        updated=result["updated"],
+        unchanged=result["unchanged"],
+        events_created=events_created,
+        events_unchanged=events_unchanged,
+        source=planned.source,
+        skipped=dict(planned.skipped),
+    )
+
+
+@dataclass
+class Planned:
+    """An upload read and matched with the journal, nothing written yet."""
+
+    source: str  # the format's name (journal.archive.sources), "mirror" for Mirror's zip
+    plans: list["_EntryPlan"]
+    events: list[EventRecord]
+    skipped: Counter
+
+
+def plan_upload(user, archive_file) -> Planned:
+    """Read an upload, check every entry, and match each with the user's entry it is."""
+    source = read_upload(archive_file)
+    if source is None:
+        archive_file.seek(0)
+        plans, events = _plan_mirror_archive(user, archive_file)
+        return Planned("mirror", plans, events, Counter())
+    plans, problems, seen_ids = [], list(source.problems), {}
+    for entry in source.entries:
+        try:
+            plan = _plan_source(user, entry, source.skipped)
+        except FormatProblem as problem:
+            problems.append(f"{entry.where}: {problem}")
+            continue
+        if plan.id in seen_ids:
+            problems.append(f"{entry.where}: it is the same entry as {seen_ids[plan.id]}")
+            continue
+        seen_ids[plan.id] = entry.where
+        plans.append(plan)
+    if not plans and not problems:
+        problems.append("The file holds no entries to import.")
+    if problems:
+        raise ImportRejected(problems)
+    _match_without_id(user, plans, _owned_entries(user, list(seen_ids)))
+    return Planned(source.format, plans, [], source.skipped)
+
+
+def _plan_mirror_archive(user, archive_file) -> tuple[list["_EntryPlan"], list[EventRecord]]:
     files, timeline_text, problems = read_archive(archive_file)
     parsed: list[_EntryPlan] = []
     seen_ids: dict[uuid.UUID, str] = {}
@@ -116,16 +189,7 @@ def journal_import(*, user, archive_file) -> ImportResult:
             )
     if problems:
         raise ImportRejected(problems)
-
-    result = _write_entries(user, parsed, deadline=deadline)
-    events_created, events_unchanged = _restore_events(user, events, deadline=deadline)
-    return ImportResult(
-        created=result["created"],
-        updated=result["updated"],
-        unchanged=result["unchanged"],
-        events_created=events_created,
-        events_unchanged=events_unchanged,
-    )
+    return parsed, events
 
 
 # Entries ----------------------------------------------------------------------------------
@@ -183,6 +247,43 @@ def _plan_entry(file: EntryFile, *, user) -> _EntryPlan:
         tags=tags,
         created=read_moment(raw.get("created"), "created", user.zone),
         updated=read_moment(raw.get("updated"), "updated", user.zone),
+    )
+
+
+# Another app's entry is known in Mirror by an id made of its identity there and the
+# user's: importing the same file again finds it, and no two users' imports share one.
+SOURCE_NAMESPACE = uuid.UUID("6d4b1f0e-3c2a-5e7f-9a8b-1c2d3e4f5a6b")
+
+
+def source_entry_id(user, source_id: str) -> uuid.UUID:
+    return uuid.uuid5(SOURCE_NAMESPACE, f"{user.pk}:{source_id}")
+
+
+def _plan_source(user, entry: SourceEntry, skipped: Counter) -> _EntryPlan:
+    """Another app's entry as Mirror keeps one: its date checked, its tags made allowed
+    (`a/b` becomes `a b`, and no more than MAX_TAGS), a title without text made the text."""
+    day = read_date(entry.written_on.isoformat())
+    title, body = entry.title.strip(), entry.body
+    if not body.strip():  # Mirror's entries hold words: a one-line entry is that line
+        title, body = "", title
+    tags = unique_tags(repair_tag(name)[:TAG_MAX_LENGTH] for name in entry.tags)
+    if len(tags) > MAX_TAGS:
+        skipped[f"tags beyond {MAX_TAGS} on one entry"] += len(tags) - MAX_TAGS
+        tags = tags[:MAX_TAGS]
+    values: dict = {"written_on": day, "title": title}
+    if entry.mood is not None:
+        values["mood"] = entry.mood
+    created = entry.created
+    if created is not None and timezone.is_naive(created):
+        created = timezone.make_aware(created, user.zone)
+    return _EntryPlan(
+        path=entry.where,
+        id=source_entry_id(user, entry.source_id),
+        body=body,
+        values=values,
+        tags=tags,
+        created=created,
+        updated=created,
     )
 
 

@@ -417,7 +417,7 @@ def test_a_file_larger_than_its_header_says_is_stopped_while_reading(journal):
 
 def test_an_archive_with_nothing_to_import_is_refused(journal):
     problems = rejected(journal, make_zip({"notes.txt": "hello"}))
-    assert "no entries/…md files and no timeline.md" in problems[0]
+    assert problems[0].startswith("Mirror does not know this file. It imports Mirror's own")
 
 
 # The page ---------------------------------------------------------------------------------
@@ -444,10 +444,9 @@ def test_a_successful_import_redirects_and_shows_the_summary(alice_client, journ
     assert response["Location"] == IMPORT
     [message] = get_messages(response.wsgi_request)
     assert str(message) == (
-        "Import complete: 1 entry created, 0 updated, 11 unchanged; "
-        "0 timeline events added, 4 already there."
+        "Import complete: 1 new, 11 already here; 0 timeline events added, 4 already there."
     )
-    assert "1 entry created" in alice_client.get(IMPORT).text
+    assert "1 new, 11 already here" in alice_client.get(IMPORT).text
 
 
 def test_problems_are_listed_beside_the_field(alice_client, alice):

@@ -1,0 +1,69 @@
+"""What an upload is, from its content: Mirror's own export, or another app's.
+
+A zip is Mirror's export when it holds `entries/…md` files or a `timeline.md`, Day One's
+when it holds a journal's JSON, else a vault of Markdown notes. A text file is jrnl's JSON
+export, jrnl's journal file or Daylio's CSV. Anything else is refused with what Mirror
+reads."""
+
+from .reading import MAX_ARCHIVE_BYTES, ImportRejected, _members, _worth_reading, open_zip
+from .sources import Format, SourceRead, daylio, dayone, detect, jrnl, markdown_notes
+
+UNKNOWN = (
+    "Mirror does not know this file. It imports Mirror's own export (.zip), Day One's export "
+    "(.zip), jrnl's journal file or its JSON export, Daylio's CSV export, and Obsidian vaults "
+    "or other Markdown notes as a .zip."
+)
+_ZIP_STARTS = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def read_upload(upload) -> SourceRead | None:
+    """Another app's entries, read; None for Mirror's own zip (journal.archive.reading reads
+    it). Raises ImportRejected for a file Mirror does not know, or one it refuses."""
+    upload.seek(0)
+    start = upload.read(4)
+    upload.seek(0)
+    if start in _ZIP_STARTS:
+        return _read_zip(upload)
+    data = upload.read(MAX_ARCHIVE_BYTES + 1)
+    if len(data) > MAX_ARCHIVE_BYTES:
+        raise ImportRejected(
+            [
+                f"The file is larger than {MAX_ARCHIVE_BYTES // 2**20} MB of text, the most "
+                "Mirror imports at once. Export a range of dates and import each part."
+            ]
+        )
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise ImportRejected([UNKNOWN]) from None
+    if "\x00" in text:
+        raise ImportRejected(["The file holds a NUL character, which text cannot hold."])
+    found = detect(text)
+    if found == Format.JRNL_JSON:
+        return _checked(jrnl.read_json(jrnl.parse_json(text)))
+    if found == Format.JRNL_TEXT:
+        return _checked(jrnl.read_text(text))
+    if found == Format.DAYLIO:
+        return _checked(daylio.read_csv(text))
+    raise ImportRejected([UNKNOWN])
+
+
+def _read_zip(upload) -> SourceRead | None:
+    archive, infos = open_zip(upload)
+    with archive:
+        if _members([info for info in infos if _worth_reading(info)]):
+            return None
+        if dayone.is_dayone(archive, infos):
+            return _checked(dayone.read_zip(archive, infos))
+        if markdown_notes.notes_in(infos):
+            return _checked(markdown_notes.read_zip(archive, infos))
+    raise ImportRejected([UNKNOWN])
+
+
+def _checked(read: SourceRead) -> SourceRead:
+    if read.problems:
+        raise ImportRejected(read.problems)
+    return read
+
+
+__all__ = ["UNKNOWN", "read_upload"]
