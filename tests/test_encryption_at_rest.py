@@ -529,7 +529,7 @@ def test_an_imported_journal_is_sealed_before_it_is_written(client):
     reader = make_user("reader@example.com")
     sign_in(client, reader)
     upload = SimpleUploadedFile("journal.zip", archive, content_type="application/zip")
-    response = client.post(reverse("journal:import"), {"archive": upload})
+    response = client.post(reverse("journal:import"), {"archive": upload, "action": "import"})
     assert response.status_code == 302, response.content[:2000]
     with keys_active(TestKeys()):
         imported = list(Entry.objects.for_user(reader))

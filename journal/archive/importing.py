@@ -117,6 +117,69 @@ def journal_import(*, user, archive_file) -> ImportResult:
     )
 
 
+SOURCE_NAMES = {
+    "mirror": "Mirror's export",
+    "dayone": "Day One",
+    "jrnl": "jrnl",
+    "daylio": "Daylio",
+    "markdown": "Markdown notes",
+}
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would do, read and matched with the journal, nothing written."""
+
+    source: str
+    years: list[tuple[int, int]]  # (year, entries that file holds for it)
+    first: dt.date | None
+    last: dt.date | None
+    new: int
+    updated: int
+    already: int
+    events: int
+    skipped: dict
+
+    @property
+    def source_name(self) -> str:
+        return SOURCE_NAMES.get(self.source, self.source)
+
+    @property
+    def total(self) -> int:
+        return self.new + self.updated + self.already
+
+
+def import_preview(*, user, archive_file) -> ImportPreview:
+    """The same reading, checks and matching as `journal_import`, and nothing written: a
+    file it would refuse is refused here, with the same problems."""
+    planned = plan_upload(user, archive_file)
+    new = updated = already = 0
+    years: Counter = Counter()
+    days = []
+    for plan in planned.plans:
+        day = plan.values.get("written_on") or (plan.entry.written_on if plan.entry else None)
+        if day is not None:
+            years[day.year] += 1
+            days.append(day)
+        if plan.entry is None:
+            new += 1
+        elif _changes(plan.entry, plan) or _tags_changed(plan.entry, plan):
+            updated += 1
+        else:
+            already += 1
+    return ImportPreview(
+        source=planned.source,
+        years=sorted(years.items()),
+        first=min(days, default=None),
+        last=max(days, default=None),
+        new=new,
+        updated=updated,
+        already=already,
+        events=len(planned.events),
+        skipped=dict(planned.skipped),
+    )
+
+
 @dataclass
 class Planned:
     """An upload read and matched with the journal, nothing written yet."""
@@ -358,6 +421,12 @@ def _changes(entry: Entry, plan: _EntryPlan) -> dict:
     return changes
 
 
+def _tags_changed(entry: Entry, plan: _EntryPlan) -> bool:
+    return plan.tags is not None and {tag_key(name) for name in plan.tags} != {
+        tag_key(tag.name) for tag in entry.tags.all()
+    }
+
+
 def _in_time(deadline: float, path: str) -> None:
     """Refuse the import once it has run MAX_IMPORT_SECONDS, naming the file it reached."""
     if time.monotonic() > deadline:
@@ -398,9 +467,7 @@ def _write_entries(user, plans: list[_EntryPlan], *, deadline: float) -> dict[st
         changes = _changes(entry, plan)
         if "prompt_text" in changes:
             changes["prompt"] = prompts.get(changes["prompt_text"] or None)
-        tags_changed = plan.tags is not None and {tag_key(name) for name in plan.tags} != {
-            tag_key(tag.name) for tag in entry.tags.all()
-        }
+        tags_changed = _tags_changed(entry, plan)
         if not changes and not tags_changed:
             counts["unchanged"] += 1
             continue

@@ -73,12 +73,16 @@ TOO_LARGE = (
 
 class ImportForm(FocusFirstErrorMixin, forms.Form):
     archive = forms.FileField(
-        label="Archive",
-        help_text=f"The .zip file from Export, up to {MAX_UPLOAD_BYTES // 2**20} MB.",
-        widget=forms.FileInput(attrs={"accept": ".zip,application/zip"}),
+        label="File",
+        help_text=(
+            "Mirror's export (.zip), Day One's export (.zip), jrnl's journal file or JSON "
+            "export, Daylio's CSV export, or an Obsidian vault or other Markdown notes as a "
+            f".zip; up to {MAX_UPLOAD_BYTES // 2**20} MB."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".zip,.json,.txt,.csv,application/zip"}),
         error_messages={
-            "required": "Choose the .zip file to import.",
-            "empty": "That file is empty. Choose the .zip file that the export made.",
+            "required": "Choose the file to import.",
+            "empty": "That file is empty. Choose the file your journal app exported.",
         },
     )
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from config.uploads import upload_stopped
 
 from ..archive.document import print_groups, stream_markdown
-from ..archive.importing import journal_import
+from ..archive.importing import import_preview, journal_import
 from ..archive.reading import (
     MAX_ARCHIVE_BYTES,
     MAX_ENTRY_FILE_BYTES,
@@ -139,13 +139,22 @@ IMPORT_LIMITS = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_archive(request: HttpRequest) -> HttpResponse:
+    """A preview first (`action=preview`, the default): what the file holds and what the
+    import would do, nothing written. Then the import itself (`action=import`), with the
+    same file: the page's script keeps it chosen between the two."""
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, upload_stopped=upload_stopped(request))
     else:
         form = ImportForm()
+    importing = request.POST.get("action") == "import"
+    preview = None
     if form.is_bound and form.is_valid():
+        archive = form.cleaned_data["archive"]
         try:
-            result = journal_import(user=request.user, archive_file=form.cleaned_data["archive"])
+            if importing:
+                result = journal_import(user=request.user, archive_file=archive)
+            else:
+                preview = import_preview(user=request.user, archive_file=archive)
         except ImportRejected as rejected:
             problems = rejected.problems
             shown = problems[:MAX_PROBLEMS_SHOWN]
@@ -156,6 +165,8 @@ def import_archive(request: HttpRequest) -> HttpResponse:
                 ["Nothing was imported: fix these and try again.", *shown],
             )
         else:
-            messages.success(request, result.summary())
-            return redirect("journal:import")
-    return render(request, "journal/import.html", {"form": form, "limits": IMPORT_LIMITS})
+            if importing:
+                messages.success(request, result.summary())
+                return redirect("journal:import")
+    context = {"form": form, "limits": IMPORT_LIMITS, "preview": preview}
+    return render(request, "journal/import.html", context)

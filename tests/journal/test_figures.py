@@ -203,7 +203,7 @@ def test_every_write_path_shows_on_the_next_read(alice_client, alice):
     # An import.
     archive = make_zip({"entries/a.md": "---\ndate: 2025-03-15\nmood: 1\n---\nImported.\n"})
     upload = SimpleUploadedFile("mirror-journal.zip", archive, content_type="application/zip")
-    alice_client.post(reverse("journal:import"), {"archive": upload})
+    alice_client.post(reverse("journal:import"), {"archive": upload, "action": "import"})
     assert rows_now(alice_client) == (2, 2.5)
 
     # Bulk writes: update, create, delete.

@@ -431,7 +431,7 @@ def test_import_page_explains_and_has_a_labelled_file_field(alice_client):
     page = alice_client.get(IMPORT)
     assert page.status_code == 200
     assert 'enctype="multipart/form-data"' in page.text
-    assert '<label for="id_archive">Archive</label>' in page.text
+    assert '<label for="id_archive">File</label>' in page.text
     assert 'type="file" name="archive"' in page.text
     assert "style=" not in page.text
 
@@ -439,7 +439,7 @@ def test_import_page_explains_and_has_a_labelled_file_field(alice_client):
 def test_a_successful_import_redirects_and_shows_the_summary(alice_client, journal):
     archive = files_of(export(journal))
     archive["entries/2025/new.md"] = GOOD
-    response = alice_client.post(IMPORT, {"archive": upload(make_zip(archive))})
+    response = alice_client.post(IMPORT, {"archive": upload(make_zip(archive)), "action": "import"})
     assert response.status_code == 302
     assert response["Location"] == IMPORT
     [message] = get_messages(response.wsgi_request)
@@ -463,7 +463,7 @@ def test_problems_are_listed_beside_the_field(alice_client, alice):
 
 def test_a_missing_or_too_large_upload_is_refused_by_the_form(alice_client):
     response = alice_client.post(IMPORT, {})
-    assert response.context["form"].errors["archive"] == ["Choose the .zip file to import."]
+    assert response.context["form"].errors["archive"] == ["Choose the file to import."]
     big = upload(b"PK")
     big.size = MAX_UPLOAD_BYTES + 1
     form = ImportForm({}, {"archive": big})
@@ -472,7 +472,9 @@ def test_a_missing_or_too_large_upload_is_refused_by_the_form(alice_client):
 
 
 def test_import_needs_login_and_refuses_other_methods(client, alice):
-    response = client.post(IMPORT, {"archive": upload(make_zip({"entries/a.md": GOOD}))})
+    response = client.post(
+        IMPORT, {"archive": upload(make_zip({"entries/a.md": GOOD})), "action": "import"}
+    )
     assert response["Location"].startswith(reverse("account_login"))
     assert not Entry.objects.exists()
     sign_in(client, alice)
@@ -493,3 +495,18 @@ def test_imported_entries_show_and_find_their_tags(journal, carol, client):
         == imported.filter(tags__key=Tag.key_for(carol.pk, "inner work")).count()
     )
     assert "#inner work</a>" in response.text
+
+
+def test_a_preview_comes_first_and_writes_nothing(alice_client, journal):
+    archive = files_of(export(journal))
+    archive["entries/2025/new.md"] = GOOD
+    before = snapshot()
+    page = alice_client.post(IMPORT, {"archive": upload(make_zip(archive))})
+    assert page.status_code == 200 and snapshot() == before  # nothing written
+    preview = page.context["preview"]
+    assert (preview.source, preview.new, preview.already, preview.updated) == ("mirror", 1, 11, 0)
+    assert preview.events == 4 and preview.first <= preview.last
+    assert sum(count for _, count in preview.years) == 12
+    text = page.content.decode()
+    assert "Mirror&#x27;s export: 12 entries" in text and 'id="preview-counts"' in text
+    assert 'name="action" value="import"' in text  # the way on: the same file, imported

@@ -350,7 +350,7 @@ def test_an_upload_under_the_limit_is_read_whole(alice_client, settings, in_memo
     # most of the render budget on a busy CI machine, and were refused there).
     archive = make_zip({"entries/a.md": FRONT + " ".join(str(n) for n in range(15_000))})
     assert 1_000 < len(archive) < 100_000
-    response = alice_client.post(IMPORT, {"archive": upload(archive)})
+    response = alice_client.post(IMPORT, {"archive": upload(archive), "action": "import"})
     assert response.status_code == 302
     assert Entry.objects.count() == 1
 

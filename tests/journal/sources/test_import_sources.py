@@ -87,3 +87,19 @@ def test_a_date_outside_mirrors_range_refuses_the_file(alice):
         run(alice, csv)
     assert "outside the dates Mirror keeps" in refused.value.problems[0]
     assert not Entry.objects.exists()  # all or nothing
+
+
+def test_the_preview_of_a_day_one_export_says_what_comes_and_what_is_left_out(alice_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    data = export({"Journal": [ENTRY, UNTITLED]})
+    upload = SimpleUploadedFile("Export.zip", data, content_type="application/zip")
+    page = alice_client.post(reverse("journal:import"), {"archive": upload})
+    preview = page.context["preview"]
+    assert (preview.source_name, preview.new, preview.already) == ("Day One", 2, 0)
+    assert preview.years == [(2024, 2)]
+    assert (preview.first, preview.last) == (dt.date(2024, 2, 14), dt.date(2024, 2, 15))
+    text = page.content.decode()
+    assert "1 photos" in text and "2 audio files" in text
+    assert not Entry.objects.exists()  # nothing written until the user confirms
