@@ -15,7 +15,8 @@
     submitter.disabled = true;
     let page;
     try {
-      const response = await fetch(form.action || window.location.href, {
+      // Not form.action: the buttons named "action" stand in its place.
+      const response = await fetch(form.getAttribute("action") || window.location.href, {
         method: "POST",
         body,
         credentials: "same-origin",
