@@ -54,7 +54,7 @@ from .reading import (
     event_problems,
     read_archive,
 )
-from .sources import SourceEntry
+from .sources import SourceEntry, left_out
 from .timeline_file import EventRecord, note_key, parse_timeline
 from .upload import read_upload
 
@@ -83,8 +83,7 @@ class ImportResult:
             f"{self.events_unchanged} already there."
         )
         if self.skipped:
-            left = ", ".join(f"{count} {reason}" for reason, count in self.skipped.items())
-            text += f" Left out: {left}."
+            text += f" Left out: {', '.join(left_out(self.skipped))}."
         return text
 
 
@@ -147,6 +146,10 @@ class ImportPreview:
     @property
     def total(self) -> int:
         return self.new + self.updated + self.already
+
+    @property
+    def left_out(self) -> list[str]:
+        return left_out(self.skipped)
 
 
 def import_preview(*, user, archive_file) -> ImportPreview:

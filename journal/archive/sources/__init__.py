@@ -6,7 +6,7 @@ Each reader takes the file's bytes (already bounded in size by the upload) and r
 problems that refuse the file. The format is found from the content, never the file's name
 (`detect`)."""
 
-from .base import SourceEntry, SourceRead
+from .base import SourceEntry, SourceRead, left_out
 from .detect import Format, detect
 
-__all__ = ["Format", "SourceEntry", "SourceRead", "detect"]
+__all__ = ["Format", "SourceEntry", "SourceRead", "detect", "left_out"]

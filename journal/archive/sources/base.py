@@ -88,3 +88,52 @@ def heading_title(text: str) -> tuple[str, str] | None:
     if not heading:
         return None
     return heading.group(1).strip(), text[heading.end() :].strip("\n")
+
+
+# A JSON file's shape, bounded before it is parsed: Python makes an object of every list,
+# mapping and string, and 40 MB of `[{},{},…]` would be ten million of them (gigabytes).
+# A ten-year Day One journal has about 40,000 lists and mappings and 300,000 strings.
+MAX_JSON_CONTAINERS = 500_000
+MAX_JSON_STRINGS = 2_000_000
+
+
+def json_shape_problem(text: str) -> str | None:
+    """Why a JSON text is refused before it is parsed, or None."""
+    containers = text.count("{") + text.count("[")
+    if containers > MAX_JSON_CONTAINERS:
+        return (
+            f"it holds more than {MAX_JSON_CONTAINERS:,} lists and records, far more than a "
+            "journal of the size Mirror imports; export a range of dates and import each part"
+        )
+    if text.count('"') // 2 > MAX_JSON_STRINGS:
+        return f"it holds more than {MAX_JSON_STRINGS:,} texts; export a range of dates"
+    return None
+
+
+# What was left out, said of one: the reasons above are written for many.
+_ONE = {
+    "photos": "photo",
+    "videos": "video",
+    "audio files": "audio file",
+    "PDFs": "PDF",
+    "stars (Mirror has none)": "star (Mirror has none)",
+    "places": "place",
+    "weather notes": "weather note",
+    "empty entries": "empty entry",
+    "files that are not journals": "file that is not a journal",
+    "files in hidden folders (.obsidian, .trash)": "file in a hidden folder (.obsidian, .trash)",
+    "files that are not notes (attachments)": "file that is not a note (an attachment)",
+    "moods with a name of their own, kept as a tag": "mood with a name of its own, kept as a tag",
+    "notes dated by when their file last changed (no date found)": (
+        "note dated by when its file last changed (no date found)"
+    ),
+}
+
+
+def left_out(skipped: dict) -> list[str]:
+    """What was left out and why, as the preview and the summary say it: `1 photo`."""
+    return [
+        f"{count:,} {_ONE.get(reason, reason) if count == 1 else reason}"
+        for reason, count in skipped.items()
+        if count
+    ]

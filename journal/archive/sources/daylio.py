@@ -27,8 +27,15 @@ def is_daylio(text: str) -> bool:
 
 def read_csv(text: str) -> SourceRead:
     read = SourceRead(FORMAT)
+    try:
+        _read_rows(read, csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv.Error as error:  # a field longer than any note, or a broken quote
+        read.problems.append(f"The CSV file cannot be read: {error}.")
+    return read
+
+
+def _read_rows(read: SourceRead, rows: csv.DictReader) -> None:
     seen = Occurrences()
-    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     for number, row in enumerate(rows, start=2):  # line 1 is the header
         where = f"line {number}"
         try:
@@ -62,7 +69,6 @@ def read_csv(text: str) -> SourceRead:
             # A day Daylio knows only by its mood and activities: an entry of those.
             entry = SourceEntry(**{**entry.__dict__, "body": _summary(mood_name, tags)})
         read.add(entry)
-    return read
 
 
 def _time(text: str) -> dt.time:

@@ -11,9 +11,10 @@ import datetime as dt
 import json
 import re
 
-from .base import Occurrences, SourceEntry, SourceRead, stable_id
+from .base import Occurrences, SourceEntry, SourceRead, json_shape_problem, stable_id
 
 FORMAT = "jrnl"
+STARS = "stars (Mirror has none)"
 # `[2024-02-14 06:05:00 AM] `: jrnl's default time format (`%F %r`) at the start of a line.
 ENTRY_START = re.compile(
     r"^\[(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})(?::(\d{2}))? ?([AP]M)?\] ?", re.MULTILINE
@@ -63,6 +64,8 @@ def read_json(data: dict) -> SourceRead:
             read.problems.append(f"{where}: it is not an entry as jrnl exports one.")
             continue
         nth = seen.nth(moment, title)
+        if raw.get("starred"):
+            read.skipped[STARS] += 1
         read.add(
             SourceEntry(
                 source_id=stable_id(FORMAT, moment.isoformat(), title, nth),
@@ -98,6 +101,7 @@ def read_text(text: str) -> SourceRead:
         first, _, rest = raw.partition("\n")
         if first.rstrip().endswith("*"):  # starred: jrnl strips the star from the text
             raw = first.rstrip().rstrip("*").rstrip() + ("\n" + rest if rest else "")
+            read.skipped[STARS] += 1
         title, body = split_title(raw)
         nth = seen.nth(moment.replace(second=0), title)
         read.add(
@@ -115,10 +119,13 @@ def read_text(text: str) -> SourceRead:
 
 
 def parse_json(text: str) -> dict | None:
-    """The export as JSON, or None when the text is not jrnl's JSON export."""
+    """The export as JSON, or None when the text is not jrnl's JSON export (or is shaped
+    like no journal: json_shape_problem)."""
+    if json_shape_problem(text):
+        return None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if isinstance(data, dict) and isinstance(data.get("entries"), list) and "tags" in data:
         return data

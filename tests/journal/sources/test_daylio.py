@@ -41,3 +41,8 @@ def test_moods_activities_and_notes_come_across():
 def test_a_bad_date_is_named():
     read = read_csv(EXPORT.replace("2024-02-13,", "2024-13-13,", 1))
     assert read.problems == ["line 3: “2024-13-13 07:05” is not a date and time."]
+
+
+def test_a_broken_csv_is_refused_with_a_reason_not_an_error_page():
+    read = read_csv(EXPORT + '2024-02-10,x,y,10:00,rad,,"' + "n" * 200_000 + '"\n')
+    assert read.problems and read.problems[0].startswith("The CSV file cannot be read")

@@ -64,7 +64,14 @@ def test_an_export_reads_into_entries_on_their_local_date():
     assert first.tags == ("Mirror", "sea")
     assert untitled.written_on == dt.date(2024, 2, 14)
     assert (untitled.title, untitled.body) == ("", "Just words, no heading.")
-    assert result.skipped == {"photos": 1, "videos": 1, "audio files": 2}
+    assert result.skipped == {
+        "photos": 1,
+        "videos": 1,
+        "audio files": 2,
+        "stars (Mirror has none)": 1,
+        "places": 1,
+        "weather notes": 1,
+    }
 
 
 def test_a_zip_of_something_else_is_not_day_one():
@@ -94,3 +101,9 @@ def test_a_path_leaving_the_archive_is_refused_before_anything_is_read():
         archive.writestr(info, "{}")
     with pytest.raises(ImportRejected):
         open_zip(io.BytesIO(buffer.getvalue()))
+
+
+def test_a_journal_file_shaped_like_no_journal_is_refused_before_it_is_parsed():
+    flood = '{"metadata": {}, "entries": [' + ",".join(["{}"] * 600_000) + "]}"
+    result = read(export({}, {"Journal.json": flood.encode()}))
+    assert result.problems[0].startswith("Journal.json: it holds more than 500,000 lists")
