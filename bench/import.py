@@ -21,7 +21,10 @@ PostgreSQL server, a throw-away database `mirror_bench_import_…` there (droppe
 The words are sealed in the database (journal/sealing.py): the demo journal is seeded with a
 password that opens its key for the export, and each import's new user gets a journal key
 (made before the import is measured), active while it imports, as a signed-in request has.
-Targets: the honest 3,650-entry archive in under 15 s; each hostile one refused in under
+Then a Day One export of as many entries (a kilobyte of place and weather records each, a
+photo every tenth day) is previewed and imported, each in a process of its own.
+Targets: the honest 3,650-entry archive in under 15 s; the Day One export previewed in
+under 5 s and imported in under 15 s; each hostile one refused in under
 3 s and 50 MB. Exits non-zero only on errors (an honest archive refused, a hostile one
 accepted, a crash), never on timings.
 """
@@ -47,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 from bench.zips import lying_sizes  # noqa: E402
 
 TARGET_HONEST_SECONDS = 15.0
+TARGET_DAYONE_SECONDS = (5.0, 15.0)  # a 3,650-entry Day One export: its preview, its import
 TARGET_REFUSAL_SECONDS = 3.0
 TARGET_REFUSAL_MB = 50.0
 CHILD_TIMEOUT = 300  # seconds; an import that takes longer is reported as an error
@@ -170,6 +174,45 @@ def honest_archive(entries: int, path: Path) -> str:
     return f"honest: {count:,} entries, {events} events"
 
 
+def dayone_archive(entries: int, path: Path) -> str:
+    """A Day One export zip of `entries` daily entries as Day One writes them: a heading for
+    a title, escaped punctuation, a photo reference every tenth day, tags, a place and the
+    weather (a kilobyte of records an entry), in its writer's time zone."""
+    from journal.demo import TITLES, demo_body
+
+    rng = random.Random(7)
+    start = dt.datetime(2016, 1, 1, 21, 30, tzinfo=dt.UTC)
+    center = {"latitude": 51.5, "longitude": -0.12}
+    place = {"placeName": "Home", **center, "region": {"radius": 75, "center": center}}
+    weather = {"conditionsDescription": "Cloudy", "temperatureCelsius": 9, "windSpeedKPH": 12}
+    records = []
+    for day in range(entries):
+        created = start + dt.timedelta(days=day)
+        photos = [{"identifier": f"P{day:05d}", "type": "jpeg"}] if day % 10 == 0 else []
+        text = f"# {rng.choice(TITLES)}\n\n" + demo_body(rng, words=rng.randint(150, 740))
+        text = text.replace(".", "\\.", 3)
+        if photos:
+            text += f"\n\n![](dayone-moment://{photos[0]['identifier']})"
+        records.append(
+            {
+                "uuid": f"{day:032X}",
+                "creationDate": created.isoformat().replace("+00:00", "Z"),
+                "modifiedDate": (created + dt.timedelta(hours=1)).isoformat(),
+                "timeZone": "Europe/London",
+                "starred": day % 30 == 0,
+                "tags": rng.sample(["mirror", "sea", "night", "family", "work"], rng.randint(0, 2)),
+                "text": text,
+                "photos": photos,
+                "location": place,
+                "weather": weather,
+            }
+        )
+    document = json.dumps({"metadata": {"version": "1.0"}, "entries": records}, indent=2)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Journal.json", document)
+    return f"Day One: {entries:,} entries, {len(document) / 2**20:.1f} MB of JSON"
+
+
 # Importing, one process each --------------------------------------------------------------
 
 
@@ -206,12 +249,13 @@ def reset_peak() -> None:
         pass
 
 
-def child(path: str) -> None:
-    """Import the archive at `path` for a new user; print what happened as JSON."""
+def child(path: str, *, preview: bool = False) -> None:
+    """Import (or only preview) the archive at `path` for a new user; print what happened
+    as JSON."""
     setup_django()
     from accounts.journal_keys import journal_key_create
     from accounts.models import User
-    from journal.archive.importing import journal_import
+    from journal.archive.importing import import_preview, journal_import
     from journal.archive.reading import ImportRejected
     from journal.markdown import render_markdown
     from journal.sealing import Keyring, keys_active
@@ -226,21 +270,27 @@ def child(path: str) -> None:
         started = time.perf_counter()
         try:
             with open(path, "rb") as archive:
-                result = journal_import(user=user, archive_file=archive)
+                if preview:
+                    seen = import_preview(user=user, archive_file=archive)
+                else:
+                    result = journal_import(user=user, archive_file=archive)
         except ImportRejected as rejected:
             outcome = {"refused": rejected.problems[0]}
         else:
-            outcome = {"imported": result.created, "events": result.events_created}
+            if preview:
+                outcome = {"previewed": seen.new}
+            else:
+                outcome = {"imported": result.created, "events": result.events_created}
         seconds = time.perf_counter() - started
         grown = peak_mb() - before
         user.delete()
     print(json.dumps({"seconds": seconds, "mb": grown, **outcome}))
 
 
-def run_child(path: Path) -> dict:
+def run_child(path: Path, *, preview: bool = False) -> dict:
     try:
         done = subprocess.run(
-            [sys.executable, __file__, "--child", str(path)],
+            [sys.executable, __file__, "--child", str(path), *(["--preview"] if preview else [])],
             capture_output=True,
             text=True,
             timeout=CHILD_TIMEOUT,
@@ -279,6 +329,10 @@ def measure(entries: int, quick: bool, folder: Path) -> list[tuple[str, dict, bo
     connections.close_all()  # the children use the database from here on
     sized = f"{label} ({path.stat().st_size / 2**20:.1f} MB zipped)"
     rows = [(sized, run_child(path), True)]
+    dayone = folder / "dayone.zip"
+    label = dayone_archive(entries, dayone)
+    rows.append((f"{label}, preview", run_child(dayone, preview=True), True))
+    rows.append((f"{label}, import", run_child(dayone), True))
     cases = [(label, build, False) for label, build in HOSTILE.items()]
     if not quick:
         cases.append(("the most the limits accept: 10,000 entries, 12 MB", at_the_limits, True))
@@ -296,9 +350,10 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=None, help="of the honest journal")
     parser.add_argument("--quick", action="store_true", help="a small honest archive (CI)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--preview", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, preview=args.preview)
         return 0
     entries = args.entries or (200 if args.quick else 3650)
 
@@ -323,10 +378,12 @@ def main() -> int:
             continue
         if "imported" in outcome:
             said = f"imported {outcome['imported']:,} entries, {outcome['events']} events"
+        elif "previewed" in outcome:
+            said = f"previewed {outcome['previewed']:,} new entries"
         else:
             said = f"refused: {outcome['refused']}"
         print(f"{label:62} {outcome['seconds']:8.2f} {outcome['mb']:8.1f}  {said}")
-        if honest != ("imported" in outcome):
+        if honest != ("imported" in outcome or "previewed" in outcome):
             errors.append(f"{label}: {'refused' if honest else 'ACCEPTED'}")
 
     print()
@@ -337,6 +394,13 @@ def main() -> int:
             f"Target: the honest archive imports in under {TARGET_HONEST_SECONDS:.0f} s: "
             f"{'met' if met else 'NOT met'}" + ("" if entries == 3650 else f" (at {entries:,})")
         )
+    for (label, outcome, _), target in zip(rows[1:3], TARGET_DAYONE_SECONDS, strict=True):
+        if "seconds" in outcome:
+            met = outcome["seconds"] < target
+            print(
+                f"Target: {label.split(', ')[-1]} of the Day One export in under {target:.0f} s: "
+                f"{'met' if met else 'NOT met'}" + ("" if entries == 3650 else f" (at {entries:,})")
+            )
     refused = [outcome for _, outcome, honest in rows if not honest and "refused" in outcome]
     met = all(
         o["seconds"] < TARGET_REFUSAL_SECONDS and o["mb"] < TARGET_REFUSAL_MB for o in refused
