@@ -1,13 +1,18 @@
 """The pages at the site's root whose names carry no namespace: the home page (`home`,
-where signing in leads) and the load balancer's health checks (`healthz`, `readyz`).
+where signing in leads), the installable app's manifest, service worker and offline page
+(journal/views/app.py) and the load balancer's health checks (`healthz`, `readyz`).
 config/urls.py includes them next to journal.urls, whose pages are named `journal:…`."""
 
 from django.urls import path
 
-from .views import home
+from .views import app, home
 
 urlpatterns = [
     path("", home.home, name="home"),
+    # The installable app: served from the root, so the service worker's scope is the site.
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service-worker"),
+    path("offline/", app.offline, name="offline"),
     path("healthz", home.healthz, name="healthz"),
     path("readyz", home.readyz, name="readyz"),
 ]

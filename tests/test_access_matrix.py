@@ -67,6 +67,10 @@ PUBLIC = {
     "home": "signed out, what the app is; signed in, bob's own today page (checked below)",
     "healthz": "the load balancer's probe, no session",
     "readyz": "the load balancer's readiness probe, no session",
+    # The installable app: the same for everyone, nothing of anyone's journal.
+    "manifest": "the web app manifest",
+    "service-worker": "it keeps only static files and the offline page",
+    "offline": "shown offline; the same for everyone",
     # allauth's pages for someone not signed in yet, or half-way through signing in:
     "account_login": "",
     "account_logout": "signing out is allowed to anyone, and harmless",

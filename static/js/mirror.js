@@ -59,4 +59,14 @@
     const query = params.toString();
     history.replaceState(null, "", window.location.pathname + (query ? `?${query}` : ""));
   }
+
+  // The installable app: a service worker that keeps only the static files and the
+  // offline page (templates/sw.js).
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", () => {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
+        // No worker: the site works as a plain site.
+      });
+    });
+  }
 })();

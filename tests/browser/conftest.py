@@ -120,7 +120,14 @@ def new_page(browser, *, width: int = 1280, height: int = 900, color_scheme: str
 
 def watched_page(browser, live_server, **size) -> Iterator:
     """A page on the live server that fails the test on any JavaScript or console error."""
-    context, page = new_page(browser, **size)
+    context, _ = new_page(browser, **size)
+    yield from watched(context, live_server)
+
+
+def watched(context, live_server) -> Iterator:
+    """The context's page on the live server, failing the test on any JavaScript or console
+    error; the context is closed after."""
+    page = context.pages[0] if context.pages else context.new_page()
     problems = PageProblems()
     problems.watch(page)
     page.base_url = live_server.url
