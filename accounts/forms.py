@@ -13,7 +13,14 @@ from .journal_keys import (
     journal_key_rewrap,
 )
 from .keys import KeyRefused, parse_recovery_text
-from .models import Perspective, User, time_zone_choices
+from .models import (
+    DEFAULT_REMINDER_MESSAGE,
+    Perspective,
+    Reminder,
+    User,
+    Weekday,
+    time_zone_choices,
+)
 from .unlock import RECOVERY_UNSAVED, keep_recovery_to_show, open_at_sign_in, unlock
 
 
@@ -24,6 +31,43 @@ class ProfileForm(FocusFirstErrorMixin, forms.ModelForm):
         model = User
         fields = ["display_name", "time_zone", "perspective"]
         widgets = {"perspective": forms.RadioSelect}
+
+
+class ReminderForm(FocusFirstErrorMixin, forms.ModelForm):
+    """The daily reminder: on or off, a time of the user's day, its days, and its words."""
+
+    days = forms.TypedMultipleChoiceField(
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="On these days",
+        help_text="None ticked: every day.",
+    )
+
+    class Meta:
+        model = Reminder
+        fields = ["enabled", "time", "days", "only_if_not_written", "message"]
+        labels = {
+            "enabled": "Send me a gentle reminder",
+            "time": "At",
+            "only_if_not_written": "Only if I haven't written that day",
+            "message": "In these words",
+        }
+        help_texts = {
+            "time": "Your time, in your time zone (Profile), e.g. 21:30.",
+            "message": (
+                "Optional. It shows on your lock screen, where others may see it: keep it "
+                f"neutral. Without it: “{DEFAULT_REMINDER_MESSAGE}”"
+            ),
+        }
+        widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def clean_days(self) -> list[int]:
+        return sorted(set(self.cleaned_data["days"]))
+
+    def clean_message(self) -> str:
+        return " ".join(self.cleaned_data["message"].split())
 
 
 class SignupForm(FocusFirstErrorMixin, AllauthSignupForm):

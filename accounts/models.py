@@ -1,6 +1,8 @@
+import datetime as dt
 import zoneinfo
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
@@ -154,3 +156,58 @@ class JournalKey(models.Model):
 
     def __str__(self) -> str:
         return f"journal key {self.generation} of user {self.user_id}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+REMINDER_MESSAGE_MAX_LENGTH = 120
+DEFAULT_REMINDER_MESSAGE = "A moment for yourself, whenever you are ready."
+
+
+class Reminder(models.Model):
+    """A gentle daily reminder, by email, at a time of the user's day (accounts/reminders.py).
+
+    Its message is the one text here the user may write, and the worker sends it while no
+    one is signed in, so it is stored readable (docs/security.md lists it); the page says
+    to keep it neutral, since lock screens are seen by others."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder"
+    )
+    enabled = models.BooleanField(default=False)
+    time = models.TimeField(default=dt.time(21, 30))
+    days = models.JSONField(default=list)  # weekdays (Weekday), Monday 0; all when empty
+    only_if_not_written = models.BooleanField(default=True)
+    message = models.CharField(max_length=REMINDER_MESSAGE_MAX_LENGTH, blank=True)
+
+    def __str__(self) -> str:
+        return f"reminder of user {self.user_id}"
+
+    @property
+    def text(self) -> str:
+        return self.message or DEFAULT_REMINDER_MESSAGE
+
+
+class ReminderSent(models.Model):
+    """One reminder sent to a user on one of their days: the database's guard that several
+    app servers and workers never send a day's reminder twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="reminder_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder of user {self.user_id} on {self.day}"

@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("reminders/", views.reminders, name="reminders"),
     path("delete/", views.account_delete, name="delete"),
     path("recovery-key/", views.recovery_key, name="recovery-key"),
     path("unlock/", views.journal_unlock, name="unlock"),

@@ -14,10 +14,12 @@ from .forms import (
     LockedJournalDeleteForm,
     ProfileForm,
     RecoveryKeyForm,
+    ReminderForm,
     StartEmptyForm,
     UnlockForm,
 )
 from .journal_keys import current_key, journal_key_rewrap, recovery_key_renew
+from .models import Reminder
 from .signals import log_security_event
 from .unlock import (
     RECOVERY_UNSAVED,
@@ -59,6 +61,24 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminders(request: HttpRequest) -> HttpResponse:
+    """The gentle daily reminder, opt-in: its time in the user's day, its days, its words."""
+    reminder = Reminder.objects.filter(user=request.user).first() or Reminder(user=request.user)
+    form = ReminderForm(request.POST or None, instance=reminder)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if form.instance.enabled:
+            messages.success(
+                request, f"Your reminder is on, at {form.instance.time:%H:%M} your time."
+            )
+        else:
+            messages.success(request, "Reminders are off.")
+        return redirect("accounts:reminders")
+    return render(request, "accounts/reminders.html", {"form": form})
 
 
 @sensitive_post_parameters("password")

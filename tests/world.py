@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts.models import Reminder, ReminderSent
 from journal.models import (
     Draft,
     EntryRevision,
@@ -156,6 +157,9 @@ def alices_things(alice) -> SimpleNamespace:
         body="ALICEMARKeditdraftbody",
         base_version=2,
     )
+    # Her reminder: its words are the one text stored readable (the worker sends them).
+    Reminder.objects.create(user=alice, enabled=True, message="ALICEMARKreminder")
+    ReminderSent.objects.create(user=alice, day=dt.date(2025, 3, 14))
     passkey = Authenticator.objects.create(
         user=alice,
         type=Authenticator.Type.WEBAUTHN,

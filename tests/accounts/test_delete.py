@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Reminder, ReminderSent, User
 from journal.models import (
     Draft,
     Entry,
@@ -115,6 +115,9 @@ def fill_account(user: User, marker: str, client: Client) -> None:
             action_flag=CHANGE,
             change_message="[]",
         )
+
+    Reminder.objects.create(user=user, enabled=True, message=f"{marker} o'clock")
+    ReminderSent.objects.create(user=user, day=dt.date(2025, 3, 14))
 
     # Signed in on another device, plus an old, expired session that no longer appears in
     # any list of the user's sessions.
@@ -232,8 +235,9 @@ def test_deleting_the_account_leaves_nothing_in_any_table(client, alice, bob):
         model._meta.db_table for model in before
     }
     assert len(sessions_of(alice_pk)) == 3
-    # Her words are sealed (journal/sealed.py): the rows above hold them, no column shows them.
-    assert tables_containing(ALICE_MARKER) == set()
+    # Her words are sealed (journal/sealed.py): the rows above hold them, no column shows
+    # them but her reminder's, which the worker sends while she is away (docs/security.md).
+    assert tables_containing(ALICE_MARKER) == {"accounts_reminder.message"}
     assert ALICE_MARKER in the(Entry.objects.filter(user=alice_pk)).body
     assert {"accounts_user.email", "account_emailaddress.email",
             "django_admin_log.object_repr"} <= tables_containing(alice_email)  # fmt: skip

@@ -1,0 +1,121 @@
+"""When a reminder is due: at its time on the user's wall clock, on its days, once a day,
+on both sides of a clock change, and not on a day the user already wrote."""
+
+import datetime as dt
+import threading
+import zoneinfo
+
+import pytest
+from django.db import connection
+
+from accounts.models import Reminder, ReminderSent
+from accounts.reminders import claim, due_reminders, is_due
+from tests.factories import make_entry, make_user
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def at(year, month, day, hour, minute, zone=LONDON) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=zone)
+
+
+@pytest.fixture
+def reminder(db):
+    user = make_user("evening@example.com", time_zone="Europe/London")
+    return Reminder.objects.create(user=user, enabled=True, time=dt.time(7, 30))
+
+
+@pytest.mark.parametrize(
+    ("moment", "due"),
+    [
+        (at(2026, 3, 28, 7, 29), False),  # the day before summer time
+        (at(2026, 3, 28, 7, 30), True),
+        (at(2026, 3, 29, 7, 29), False),  # the morning the clocks go forward
+        (at(2026, 3, 29, 7, 30), True),  # 06:30 UTC: still 07:30 on the wall clock
+        (at(2026, 10, 25, 7, 29), False),  # the morning they go back
+        (at(2026, 10, 25, 7, 30), True),  # 07:30 UTC now
+    ],
+)
+def test_a_reminder_arrives_at_its_local_time_on_both_sides_of_a_clock_change(
+    reminder, moment, due
+):
+    assert is_due(reminder, moment.astimezone(dt.UTC)) is due
+
+
+def test_a_time_the_clock_change_skips_arrives_at_the_first_minute_after(reminder):
+    reminder.time = dt.time(1, 30)  # 01:00–02:00 does not exist in London on 29 March 2026
+    assert not is_due(reminder, dt.datetime(2026, 3, 29, 0, 59, tzinfo=dt.UTC))  # 00:59 GMT
+    assert is_due(reminder, dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC))  # 02:00 BST
+
+
+def test_a_reminder_keeps_to_its_days(reminder):
+    reminder.days = [0, 2]  # Mondays and Wednesdays
+    assert is_due(reminder, at(2026, 3, 30, 8, 0))  # a Monday
+    assert not is_due(reminder, at(2026, 3, 31, 8, 0))  # a Tuesday
+
+
+def test_a_day_goes_out_once_and_not_after_writing(reminder):
+    now = at(2026, 3, 30, 8, 0)
+    assert [day for _, day in due_reminders(now)] == [dt.date(2026, 3, 30)]
+    assert claim(reminder, dt.date(2026, 3, 30))
+    assert not claim(reminder, dt.date(2026, 3, 30))  # a second worker: refused
+    assert list(due_reminders(now)) == []
+    make_entry(reminder.user, written_on=dt.date(2026, 3, 31))
+    assert list(due_reminders(at(2026, 3, 31, 8, 0))) == []  # already wrote today
+    reminder.only_if_not_written = False
+    reminder.save()
+    assert len(list(due_reminders(at(2026, 3, 31, 8, 0)))) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite serialises every writer")
+def test_two_workers_at_once_send_a_day_once():
+    user = make_user("twice@example.com", journal_key=False)
+    reminder = Reminder.objects.create(user=user, enabled=True)
+    wins = []
+    barrier = threading.Barrier(4)
+
+    def worker():
+        barrier.wait()
+        wins.append(claim(reminder, dt.date(2026, 3, 30)))
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(wins) == [False, False, False, True]
+    assert ReminderSent.objects.filter(user=user).count() == 1
+
+
+REMINDERS = "/accounts/reminders/"
+
+
+def test_a_reminder_is_asked_for_on_its_page_and_kept_as_chosen(alice_client, alice):
+    page = alice_client.get(REMINDERS).content.decode()
+    for name in ('name="enabled"', 'name="time"', 'name="days"', 'name="only_if_not_written"'):
+        assert name in page
+    response = alice_client.post(
+        REMINDERS,
+        {"enabled": "on", "time": "21:30", "days": ["4", "0"], "message": "  Tea,   then words. "},
+    )
+    assert response.status_code == 302
+    reminder = Reminder.objects.get(user=alice)
+    assert (reminder.enabled, reminder.time, reminder.days) == (True, dt.time(21, 30), [0, 4])
+    assert reminder.text == "Tea, then words." and not reminder.only_if_not_written
+    assert "Your reminder is on, at 21:30 your time." in alice_client.get(REMINDERS).text
+
+
+def test_a_bad_time_is_said_beside_the_field_and_what_was_typed_is_kept(alice_client):
+    response = alice_client.post(REMINDERS, {"enabled": "on", "time": "25:99", "message": "Hi"})
+    assert response.status_code == 200
+    assert "time" in response.context["form"].errors
+    assert 'value="Hi"' in response.text
+    assert not Reminder.objects.exists()
+
+
+def test_reminders_are_off_until_asked_for(alice_client, alice):
+    alice_client.post(REMINDERS, {"time": "07:00"})
+    assert not Reminder.objects.get(user=alice).enabled
+    assert list(due_reminders(at(2026, 3, 30, 8, 0))) == []
