@@ -43,7 +43,7 @@ def due_reminders(now: dt.datetime) -> Iterator[tuple[Reminder, dt.date]]:
         if ReminderSent.objects.filter(user_id=reminder.user_id, day=day).exists():
             continue
         if reminder.only_if_not_written and (
-            Entry.objects.filter(user_id=reminder.user_id, written_on=day).exists()
+            Entry.objects.for_user(reminder.user).filter(written_on=day).exists()
         ):
             continue
         yield reminder, day

@@ -3,7 +3,6 @@ import html
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed
@@ -13,49 +12,29 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from .choices import (
+    EventKind,
+    Feeling,
+    Initiator,
+    Kind,
+    PromptDays,
+    PromptGroup,
+    PromptPerspective,
+    PromptPhase,
+    Stage,
+)
 from .figures import journal_changed, journal_changed_where
 from .markdown import render_markdown, stored_html
-from .sealed import SealedCharField, SealedJSONField, SealedModel, SealedTextField
+from .sealed import (
+    SealedCharField,
+    SealedJSONField,
+    SealedModel,
+    SealedQuerySet,
+    SealedTextField,
+)
 from .sealing import keyring_for
 from .tags import TAG_KEY_MAX_LENGTH, TAG_MAX_LENGTH, tag_key
 from .text import day_text
-
-
-class Kind(models.TextChoices):
-    REFLECTION = "reflection", "Reflection"
-    LETTER = "letter", "Unsent letter"
-    DREAM = "dream", "Dream"
-    SIGN = "sign", "Sign"
-
-
-class Stage(models.TextChoices):
-    """The user's own sense of where they are, in the order most writing agrees on.
-    People loop back; nothing enforces the order."""
-
-    YEARNING = "yearning", "Yearning"
-    RECOGNITION = "recognition", "Recognition"
-    HONEYMOON = "honeymoon", "Honeymoon"
-    TESTING = "testing", "Testing"
-    CRISIS = "crisis", "Crisis"
-    RUNNING_CHASING = "running/chasing", "Running / chasing"
-    SURRENDER = "surrender", "Surrender"
-    REUNION = "reunion", "Reunion"
-
-
-class Feeling(models.TextChoices):
-    FEAR = "fear", "Fear"
-    LONGING = "longing", "Longing"
-    PEACE = "peace", "Peace"
-    LOVE = "love", "Love"
-    ANGER = "anger", "Anger"
-    GRIEF = "grief", "Grief"
-    HOPE = "hope", "Hope"
-    CONFUSION = "confusion", "Confusion"
-    RELIEF = "relief", "Relief"
-    SHAME = "shame", "Shame"
-    GRATITUDE = "gratitude", "Gratitude"
-    LONELINESS = "loneliness", "Loneliness"
-
 
 MOOD_LABELS = {1: "Very low", 2: "Low", 3: "Steady", 4: "Good", 5: "Bright"}
 
@@ -74,91 +53,6 @@ CARD_FIELDS = (
 )
 TAGS_SEPARATOR = "\n"  # tag names may hold spaces, never a line break
 EXCERPT_LENGTH = 240
-
-
-class PromptPerspective(models.TextChoices):
-    RUNNER = "runner", "Runner"
-    CHASER = "chaser", "Chaser"
-    ANY = "any", "Any moment"
-
-
-class PromptPhase(models.TextChoices):
-    """When in the connection a prompt fits."""
-
-    BEFORE = "before", "Before we met"
-    TOGETHER = "together", "Together"
-    SEPARATION = "separation", "Separation"
-    REUNION = "reunion", "Reunion"
-    ANY = "any", "Any time"
-
-
-class PromptDays(models.TextChoices):
-    """The days of a separation a prompt is written for (day 1 is the day it began)."""
-
-    FIRST_DAYS = "first-days", "The first days"
-    FIRST_WEEKS = "first-weeks", "The first weeks"
-    LONG_SILENCE = "long-silence", "A long silence"
-
-
-class PromptGroup(models.TextChoices):
-    URGE = "urge", "For the urge to reach out"
-
-
-class SealedQuerySet(models.QuerySet):
-    """Rows with sealed words (journal.sealed): a query that picks its fields still reads
-    what places a row's words, and the bulk update that skips `save` seals them too."""
-
-    def only(self, *fields) -> "SealedQuerySet":
-        return super().only(*fields, *self.model.SEAL_IDENTITY)
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        for obj in objs:
-            obj.note_generation()
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def locked(self, user) -> "SealedQuerySet":
-        """The user's rows sealed under an earlier journal key (after a fresh start)."""
-        return self.filter(user=user).exclude(sealed_with=user.journal_generation)
-
-    def values(self, *fields, **expressions):
-        _refuse_sealed(self.model, fields)
-        return super().values(*fields, **expressions)
-
-    def values_list(self, *fields, **kwargs):
-        _refuse_sealed(self.model, fields)
-        return super().values_list(*fields, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        sealed = [f for f in self.model.sealed_fields() if f.name in fields]
-        words = [{f.attname: getattr(obj, f.attname) for f in sealed} for obj in objs]
-        try:
-            for obj, values in zip(objs, words, strict=True):
-                for field in sealed:
-                    setattr(obj, field.attname, obj.sealed_value(field, values[field.attname]))
-            return super().bulk_update(objs, fields, *args, **kwargs)
-        finally:  # the objects keep their words
-            for obj, values in zip(objs, words, strict=True):
-                obj.__dict__.update(values)
-
-    bulk_update.alters_data = True
-
-
-def _refuse_sealed(model, fields) -> None:
-    """`values()` of a sealed field would give what is stored, not the words: refused."""
-    for path in fields:
-        if not isinstance(path, str):
-            continue
-        current, field = model, None
-        for part in path.split("__"):
-            try:
-                field = current._meta.get_field(part)
-            except (FieldDoesNotExist, AttributeError):
-                break
-            current = field.related_model
-        if getattr(field, "sealed", False):
-            raise TypeError(f"{path} is sealed: read the rows (journal/sealed.py)")
 
 
 def _current_generation(user) -> dict:
@@ -625,21 +519,6 @@ class Draft(SealedModel):
     @property
     def words(self) -> int:
         return len(self.body.split())
-
-
-class EventKind(models.TextChoices):
-    MEETING = "meeting", "We met"
-    SEPARATION = "separation", "Separation"
-    CONTACT = "contact", "Contact during a separation"
-    URGE = "urge", "I felt the urge to reach out"
-    REUNION = "reunion", "Reunion"
-    MILESTONE = "milestone", "Milestone"
-
-
-class Initiator(models.TextChoices):
-    ME = "me", "I left"
-    THEM = "them", "They left"
-    MUTUAL = "mutual", "We both stepped back"
 
 
 class TimelineEventQuerySet(OwnedQuerySet, JournalQuerySet):

@@ -21,6 +21,7 @@ An empty value is stored empty: that a title is missing is not a secret worth th
 
 import json
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from .sealing import Place, active_keyring, is_sealed, seal, unseal
@@ -158,3 +159,60 @@ class SealedModel(models.Model):
         if self.user_id is None:
             return Unsealed(text)
         return seal(text, self.seal_place(field)) if text else text
+
+
+class SealedQuerySet(models.QuerySet):
+    """Rows with sealed words (journal.sealed): a query that picks its fields still reads
+    what places a row's words, and the bulk update that skips `save` seals them too."""
+
+    def only(self, *fields) -> "SealedQuerySet":
+        return super().only(*fields, *self.model.SEAL_IDENTITY)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.note_generation()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def locked(self, user) -> "SealedQuerySet":
+        """The user's rows sealed under an earlier journal key (after a fresh start)."""
+        return self.filter(user=user).exclude(sealed_with=user.journal_generation)
+
+    def values(self, *fields, **expressions):
+        _refuse_sealed(self.model, fields)
+        return super().values(*fields, **expressions)
+
+    def values_list(self, *fields, **kwargs):
+        _refuse_sealed(self.model, fields)
+        return super().values_list(*fields, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        sealed = [f for f in self.model.sealed_fields() if f.name in fields]
+        words = [{f.attname: getattr(obj, f.attname) for f in sealed} for obj in objs]
+        try:
+            for obj, values in zip(objs, words, strict=True):
+                for field in sealed:
+                    setattr(obj, field.attname, obj.sealed_value(field, values[field.attname]))
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        finally:  # the objects keep their words
+            for obj, values in zip(objs, words, strict=True):
+                obj.__dict__.update(values)
+
+    bulk_update.alters_data = True
+
+
+def _refuse_sealed(model, fields) -> None:
+    """`values()` of a sealed field would give what is stored, not the words: refused."""
+    for path in fields:
+        if not isinstance(path, str):
+            continue
+        current, field = model, None
+        for part in path.split("__"):
+            try:
+                field = current._meta.get_field(part)
+            except (FieldDoesNotExist, AttributeError):
+                break
+            current = field.related_model
+        if getattr(field, "sealed", False):
+            raise TypeError(f"{path} is sealed: read the rows (journal/sealed.py)")
