@@ -71,6 +71,7 @@ PUBLIC = {
     "manifest": "the web app manifest",
     "service-worker": "it keeps only static files and the offline page",
     "offline": "shown offline; the same for everyone",
+    "favicon": "a redirect to the app's icon",
     # allauth's pages for someone not signed in yet, or half-way through signing in:
     "account_login": "",
     "account_logout": "signing out is allowed to anyone, and harmless",

@@ -8,7 +8,7 @@ the app shows the offline page, never stale entries (templates/sw.js)."""
 
 import json
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -81,3 +81,11 @@ def offline(request: HttpRequest) -> HttpResponse:
     """The page the app shows offline: the same for everyone (no name, no words), so the
     service worker may keep it."""
     return render(request, "offline.html", {"theme_light": THEME_LIGHT, "theme_dark": THEME_DARK})
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """`/favicon.ico`, which browsers and feed readers ask for whatever the page's links say:
+    the app's icon, by its current (hashed) name, so the redirect is not permanent."""
+    return HttpResponseRedirect(static("img/icons/mirror-192.png"))

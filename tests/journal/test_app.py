@@ -38,6 +38,13 @@ def test_the_service_worker_is_served_from_the_root_and_keeps_only_static_files(
     assert 'request.mode === "navigate"' in script and "caches.match(OFFLINE_URL)" in script
 
 
+def test_favicon_ico_leads_to_the_apps_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == static("img/icons/mirror-192.png")
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_the_offline_page_is_the_same_for_everyone_and_holds_no_journal(alice_client, entry):
     assert "public" in Client().get(reverse("offline"))["Cache-Control"]
     page = alice_client.get(reverse("offline")).content.decode()  # signed in: still no one's
