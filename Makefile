@@ -1,5 +1,6 @@
 # Mirror — every target does its own set-up; none assumes another ran first.
-# `make run` serves the app on http://127.0.0.1:8000; `make test` runs the whole suite.
+# `make run` serves the app on http://127.0.0.1:8000 with its background worker next to it;
+# `make test` runs the whole suite.
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,7 +15,7 @@ BENCH_ARGS ?=
 BENCH_ENTRIES ?= 3650
 BENCH_POSTGRES ?= $(or $(MIRROR_BENCH_POSTGRES),postgres://postgres@127.0.0.1:5432/postgres)
 
-.PHONY: install run test lint format screenshots bench serve clean
+.PHONY: install run test lint format screenshots bench serve worker clean
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Mirror needs Python 3.12 or newer (python3 here is $$(python3 --version 2>&1))." >&2; exit 1; fi
@@ -27,9 +28,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The worker (mail, reminders) runs beside the development server and stops with it.
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py createcachetable
+	@$(DEV_ENV) $(BIN)/python manage.py worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
@@ -57,6 +61,10 @@ serve: install
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn config.wsgi --config config/gunicorn.conf.py
+
+# Production's background worker (mail, reminders): its own process, next to `make serve`.
+worker: install
+	$(BIN)/python manage.py worker --no-reload
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,4 +1,10 @@
-"""allauth's two-factor secrets, encrypted before they are stored.
+"""Mirror's allauth adapters: mail through the worker, and two-factor secrets sealed.
+
+allauth renders its mail (confirmation, password reset, account notices) in the request,
+with Mirror's own wording (templates/account/email/), and AccountAdapter hands it to the
+background worker (accounts/mail.py) instead of sending it there and then.
+
+allauth's two-factor secrets are encrypted before they are stored.
 
 allauth keeps an authenticator app's TOTP key and the seed of the recovery codes in the
 database, and asks its adapter to encrypt them (`encrypt`/`decrypt`). Whoever could read
@@ -7,14 +13,15 @@ under a key from the environment, DJANGO_MFA_KEY: someone with a copy of the dat
 but not the key gets nothing.
 """
 
-import base64
-from functools import cache
-
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+
+from . import mail
+from .keys import server_fernet
 
 # Marks a sealed value. A value without it was stored in plain text: before this adapter
 # existed (the migration 0004 seals those), or by an app server still running the previous
@@ -23,13 +30,8 @@ from django.conf import settings
 SEALED = "fernet:"
 
 
-@cache
 def _fernet(key: str) -> Fernet:
-    # Any long random string is a key; HKDF turns it into the 32 bytes Fernet needs.
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"mirror two-factor secrets"
-    ).derive(key.encode())
-    return Fernet(base64.urlsafe_b64encode(derived))
+    return server_fernet(key, b"mirror two-factor secrets")
 
 
 def seal(text: str) -> str:
@@ -52,3 +54,11 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def decrypt(self, encrypted_text: str) -> str:
         return unseal(encrypted_text)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        mail.queue(self.render_mail(template_prefix, email, ctx))

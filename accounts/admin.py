@@ -1,13 +1,17 @@
 import allauth.mfa.admin  # noqa: F401 (registers Authenticator, unregistered below)
+import django_tasks_db.admin  # noqa: F401 (registers DBTaskResult, unregistered below)
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_tasks_db.models import DBTaskResult
 
 from .models import User
 
 # An authenticator's data holds the user's two-factor secrets (encrypted): staff have no
 # use for them, and a person removes their own at /accounts/2fa/.
 admin.site.unregister(Authenticator)
+# Queued tasks carry mail (sealed) on its way out: staff read the worker's log instead.
+admin.site.unregister(DBTaskResult)
 
 
 @admin.register(User)

@@ -15,12 +15,14 @@ purpose), so a wrapped key cannot be moved to another account or used as another
 """
 
 import base64
+import functools
 import hashlib
 import os
 import secrets
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -33,6 +35,17 @@ SALT_BYTES = 16
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _READS_AS = {"I": "1", "L": "1", "O": "0", "U": "V"}
 RECOVERY_GROUPS = 13  # 13 x 4 characters x 5 bits = 260 bits: the key's 256 and a check
+
+
+@functools.cache
+def server_fernet(secret: str, purpose: bytes) -> Fernet:
+    """A Fernet (AES with an HMAC) under a key HKDF derives from a server secret (any long
+    random string) for one purpose: two-factor secrets (accounts/adapter.py), queued mail
+    (accounts/mail.py). Not for journals: those are under the journal key."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
+        secret.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(derived))
 
 
 class KeyRefused(ValueError):

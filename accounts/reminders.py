@@ -6,14 +6,37 @@ needs nothing more: the wall clock is what is compared, so 07:30 arrives at 07:3
 both sides of a clock change, and a time the change skips (02:30 on the spring morning in
 Europe) arrives at the first minute after it. "Only if I haven't written yet" skips a day
 with an entry dated that day.
+
+A day's reminder goes out within an hour of its time (LATE_BY): a worker that was stopped
+for a while, or a reminder set for 07:30 at noon, sends nothing out of the blue later that
+day. The hour covers summer time's skipped hour, so a skipped 02:30 still arrives at 03:00.
+
+The worker (accounts/tasks.py) sends what is due each minute. A day is claimed in the
+database before its mail leaves (ReminderSent, unique per user and day), so any number of
+workers and app servers send it at most once; if the mail server refuses it, the claim is
+given back and the next minute tries again.
 """
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
+from smtplib import SMTPException
 
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from .models import Reminder, ReminderSent
+
+logger = logging.getLogger("mirror.reminders")
+
+LATE_BY = dt.timedelta(hours=1)
+# The link that stops reminders works without signing in, for this long after its mail.
+STOP_LINK_DAYS = 60
+STOP_SALT = "mirror.reminders.stop"
 
 
 def local_now(user, now: dt.datetime) -> dt.datetime:
@@ -28,7 +51,9 @@ def is_due(reminder: Reminder, now: dt.datetime) -> bool:
     local = local_now(reminder.user, now)
     if reminder.days and local.weekday() not in reminder.days:
         return False
-    return local.time().replace(second=0, microsecond=0) >= reminder.time
+    wall = dt.datetime.combine(local.date(), local.time().replace(second=0, microsecond=0))
+    at = dt.datetime.combine(local.date(), reminder.time)
+    return at <= wall < at + LATE_BY
 
 
 def due_reminders(now: dt.datetime) -> Iterator[tuple[Reminder, dt.date]]:
@@ -58,3 +83,66 @@ def claim(reminder: Reminder, day: dt.date) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def stop_token(user) -> str:
+    """The credential in a reminder's stop link: the user's id, signed and dated."""
+    return signing.TimestampSigner(salt=STOP_SALT).sign(str(user.pk))
+
+
+def user_id_from_stop_token(token: str) -> int | None:
+    """The id a stop link was made for, or None when it is forged, mangled or too old."""
+    try:
+        value = signing.TimestampSigner(salt=STOP_SALT).unsign(
+            token, max_age=dt.timedelta(days=STOP_LINK_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    return int(value) if value.isdigit() else None
+
+
+def _site(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def reminder_mail(reminder: Reminder) -> EmailMessage:
+    """The reminder as mail: the user's own neutral words (or Mirror's), a way to write and
+    a way to stop, and nothing of the journal: lock screens are seen by others. Mail clients
+    offer the stop link as their own unsubscribe button (RFC 2369 and RFC 8058)."""
+    stop_url = _site(reverse("accounts:reminders-stop", args=[stop_token(reminder.user)]))
+    context = {
+        "reminder": reminder,
+        "write_url": _site(reverse("journal:entry-create")),
+        "settings_url": _site(reverse("accounts:reminders")),
+        "stop_url": stop_url,
+    }
+    return EmailMessage(
+        subject=" ".join(reminder.text.split()),
+        body=render_to_string("accounts/email/reminder.txt", context),
+        to=[reminder.user.email],
+        headers={
+            "List-Unsubscribe": f"<{stop_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+
+
+def send_due(now: dt.datetime) -> int:
+    """Send every reminder due at `now`, each claimed first; how many went out."""
+    sent = 0
+    for reminder, day in due_reminders(now):
+        if not claim(reminder, day):
+            continue  # another worker has it
+        try:
+            reminder_mail(reminder).send()
+        except (SMTPException, OSError) as error:
+            ReminderSent.objects.filter(user_id=reminder.user_id, day=day).delete()
+            logger.warning(
+                "reminder for user %s not sent (%s); tried again next minute",
+                reminder.user_id,
+                type(error).__name__,
+            )
+            continue
+        sent += 1
+    return sent

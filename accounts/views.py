@@ -5,9 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from . import reminders as reminder_mail
 from . import services
 from .forms import (
     AccountDeleteForm,
@@ -79,6 +82,23 @@ def reminders(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Reminders are off.")
         return redirect("accounts:reminders")
     return render(request, "accounts/reminders.html", {"form": form})
+
+
+# RFC 8058's one-click stop: the mail client posts `List-Unsubscribe=One-Click` with no
+# CSRF token. The signed token in the path is the only credential, and all it can do is
+# turn one person's reminders off. A GET only asks (link checkers open links).
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reminders_stop(request: HttpRequest, token: str) -> HttpResponse:
+    user_id = reminder_mail.user_id_from_stop_token(token)
+    context = {"valid": user_id is not None, "days": reminder_mail.STOP_LINK_DAYS}
+    if user_id is None:
+        return render(request, "accounts/reminders_stop.html", context, status=404)
+    if request.method == "POST":
+        Reminder.objects.filter(user_id=user_id).update(enabled=False)
+        context["stopped"] = True
+    return render(request, "accounts/reminders_stop.html", context)
 
 
 @sensitive_post_parameters("password")

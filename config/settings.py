@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "django_tasks_db",
     "accounts",
     "journal",
 ]
@@ -297,6 +298,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # changing the secret key (which signs everybody out) must not lock everybody out of their
 # two-factor apps too, and a leaked secret key alone opens none of them.
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+# allauth's mail leaves through the background worker (accounts/adapter.py, accounts/mail.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 TWO_FACTOR_KEY = env_str("DJANGO_MFA_KEY").strip()
 if not TWO_FACTOR_KEY:
     if not DEBUG:
@@ -349,6 +352,32 @@ del EMAIL_HOST, _email_backend
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mirror <mirror@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Background work: Django's tasks framework, queued in the database (django-tasks-db), run
+# by `manage.py worker` (accounts/management/commands/worker.py), which also sends the
+# reminders due each minute. Mail goes through it, so a slow mail server never holds a
+# web request. `make run` starts a worker next to the development server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def _site_url() -> str:
+    """Where Mirror answers, for links in mail the worker sends without a request (a
+    reminder's way to stop): DJANGO_SITE_URL, else the first allowed host that names one
+    site. Without either it is empty, and the worker refuses to start (it says why)."""
+    if url := env_str("DJANGO_SITE_URL").strip().rstrip("/"):
+        if not url.startswith(("https://", "http://")):
+            raise ImproperlyConfigured(
+                "DJANGO_SITE_URL is the site's address, like https://journal.example.org; "
+                f"got {url!r}."
+            )
+        return url
+    if DEBUG:
+        return "http://127.0.0.1:8000"
+    host = next((h for h in ALLOWED_HOSTS if h and h[0] not in ".*"), "")
+    if not host:
+        return ""
+    return f"{'https' if SECURE else 'http'}://{host}"
+
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -373,6 +402,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Cookies and transport. Behind a TLS-terminating proxy set DJANGO_SECURE=1.
 SECURE = env_bool("DJANGO_SECURE", default=False)
+SITE_URL = _site_url()
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE

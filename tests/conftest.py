@@ -12,12 +12,14 @@ from accounts.models import User
 from journal.models import Entry
 from journal.sealing import keys_active
 from tests.factories import TestKeys, make_entry, make_user, sign_in
+from tests.mailserver import MailServer
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings() -> Iterator[None]:
-    """Fast hashing (passwords and journal keys), and static files served from the source
-    folders (no collectstatic).
+    """Fast hashing (passwords and journal keys), static files served from the source
+    folders (no collectstatic), and background tasks run on the spot, so mail lands in the
+    test outbox (tests/accounts/test_worker.py runs the real worker process).
 
     Applied once for the session through `override_settings`, so Django's setting_changed
     signal resets the hasher and storage caches; a session-scoped autouse fixture runs before
@@ -31,6 +33,7 @@ def _test_settings() -> Iterator[None]:
         },
         WHITENOISE_USE_FINDERS=True,
         STATIC_ROOT=None,
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
     ):
         yield
 
@@ -78,3 +81,11 @@ def bob_client(client, bob):
 @pytest.fixture
 def entry(alice) -> Entry:
     return make_entry(alice, title="The morning after", body="I *woke* early.", tags=["mirror"])
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[MailServer]:
+    """A real SMTP server on localhost, and Django's mail sent to it over SMTP."""
+    with MailServer() as server:
+        settings.MAILERS = server.mailers
+        yield server

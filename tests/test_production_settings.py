@@ -20,6 +20,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "s" * 50,
     "DJANGO_MFA_KEY": "m" * 50,
     "EMAIL_HOST": "smtp.example.org",
+    "DJANGO_ALLOWED_HOSTS": "journal.example.org",
 }
 SHOW = (
     "import config.settings as s; "
@@ -27,10 +28,10 @@ SHOW = (
 )
 
 
-def start(env: dict[str, str]) -> subprocess.CompletedProcess:
+def start(env: dict[str, str], show: str = SHOW) -> subprocess.CompletedProcess:
     """Load the settings with only `env` (and PATH) in the environment."""
     return subprocess.run(
-        [sys.executable, "-c", SHOW],
+        [sys.executable, "-c", show],
         cwd=ROOT,
         env={"PATH": os.environ["PATH"], **env},
         capture_output=True,
@@ -127,3 +128,24 @@ def test_a_short_two_factor_key_is_refused():
     result = start({**PRODUCTION, "DJANGO_MFA_KEY": "short"})
     assert result.returncode != 0
     assert "DJANGO_MFA_KEY is too short" in result.stderr
+
+
+# --- the site's address, for links in mail sent without a request --------------------------
+
+SITE = "import config.settings as s; print(s.SITE_URL)"
+
+
+def _site_url(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return start(env, SITE)
+
+
+def test_links_in_mail_lead_to_the_site_people_open():
+    assert _site_url({**PRODUCTION, "DJANGO_SECURE": "1"}).stdout.strip() == (
+        "https://journal.example.org"
+    )
+    given = {**PRODUCTION, "DJANGO_SITE_URL": "https://mirror.example.org/"}
+    assert _site_url(given).stdout.strip() == "https://mirror.example.org"
+    nameless = _site_url({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": ".example.org"})
+    assert nameless.returncode == 0 and nameless.stdout.strip() == ""  # the worker refuses
+    pathless = _site_url({**PRODUCTION, "DJANGO_SITE_URL": "journal.example.org"})
+    assert pathless.returncode != 0 and "like https://journal.example.org" in pathless.stderr

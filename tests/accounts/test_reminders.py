@@ -3,14 +3,24 @@ on both sides of a clock change, and not on a day the user already wrote."""
 
 import datetime as dt
 import threading
+import time
 import zoneinfo
 
 import pytest
 from django.db import connection
 
+from accounts.management.commands.worker import tick
 from accounts.models import Reminder, ReminderSent
-from accounts.reminders import claim, due_reminders, is_due
+from accounts.reminders import (
+    STOP_LINK_DAYS,
+    claim,
+    due_reminders,
+    is_due,
+    send_due,
+    stop_token,
+)
 from tests.factories import make_entry, make_user
+from tests.mailserver import free_port
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -48,6 +58,14 @@ def test_a_time_the_clock_change_skips_arrives_at_the_first_minute_after(reminde
     assert is_due(reminder, dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC))  # 02:00 BST
 
 
+def test_a_reminder_comes_within_the_hour_of_its_time_never_out_of_the_blue(reminder):
+    """A worker stopped for a while, or a reminder for 07:30 set at noon, sends nothing
+    hours late."""
+    assert is_due(reminder, at(2026, 3, 30, 8, 29))
+    assert not is_due(reminder, at(2026, 3, 30, 8, 30))
+    assert not is_due(reminder, at(2026, 3, 30, 12, 0))
+
+
 def test_a_reminder_keeps_to_its_days(reminder):
     reminder.days = [0, 2]  # Mondays and Wednesdays
     assert is_due(reminder, at(2026, 3, 30, 8, 0))  # a Monday
@@ -65,6 +83,64 @@ def test_a_day_goes_out_once_and_not_after_writing(reminder):
     reminder.only_if_not_written = False
     reminder.save()
     assert len(list(due_reminders(at(2026, 3, 31, 8, 0)))) == 1
+
+
+def test_the_worker_clock_queues_each_minute_once_between_workers(db):
+    moment = dt.datetime(2026, 3, 30, 7, 30, 5, tzinfo=dt.UTC)
+    assert tick(moment)
+    assert not tick(moment.replace(second=40))  # another worker, the same minute
+    assert tick(moment + dt.timedelta(minutes=1))
+
+
+def test_the_mail_names_nothing_of_the_journal_and_offers_a_way_to_stop(reminder, mailoutbox):
+    make_entry(reminder.user, title="What he said at the station", body="I cried.")
+    reminder.message = "Tea, then words."
+    reminder.save()
+    assert send_due(at(2026, 3, 30, 7, 30)) == 1
+    [message] = mailoutbox
+    assert message.subject == "Tea, then words." and message.to == [reminder.user.email]
+    for private in ("station", "cried", "twin", "runner"):
+        assert private not in message.subject + message.body
+    stop_url = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert stop_url in message.body and "07:30" in message.body
+    assert send_due(at(2026, 3, 30, 7, 31)) == 0  # once that day
+
+
+def test_a_mail_server_that_refuses_gives_the_day_back_for_the_next_minute(reminder, settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
+        }
+    }
+    assert send_due(at(2026, 3, 30, 7, 30)) == 0
+    assert not ReminderSent.objects.exists()
+    assert [r.pk for r, _ in due_reminders(at(2026, 3, 30, 7, 31))] == [reminder.pk]
+
+
+def test_a_stop_link_stops_only_its_owners_reminders(client, reminder):
+    other = Reminder.objects.create(user=make_user("other@example.com"), enabled=True)
+    url = f"/accounts/reminders/stop/{stop_token(reminder.user)}/"
+    assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    reminder.refresh_from_db()
+    other.refresh_from_db()
+    assert not reminder.enabled and other.enabled
+
+    forged = f"/accounts/reminders/stop/{other.user_id}:1vAbCd:forged/"
+    response = client.post(forged)
+    assert response.status_code == 404 and "expired or is not whole" in response.text
+    other.refresh_from_db()
+    assert other.enabled
+
+
+def test_a_stop_link_expires_after_its_days(client, reminder, monkeypatch):
+    token = stop_token(reminder.user)
+    later = time.time() + (STOP_LINK_DAYS + 1) * 86400
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = client.post(f"/accounts/reminders/stop/{token}/")
+    assert response.status_code == 404
+    reminder.refresh_from_db()
+    assert reminder.enabled
 
 
 @pytest.mark.django_db(transaction=True)
