@@ -18,6 +18,7 @@ given back and the next minute tries again.
 """
 
 import datetime as dt
+import email.policy
 import logging
 from collections.abc import Iterator
 from smtplib import SMTPException
@@ -105,6 +106,15 @@ def _site(path: str) -> str:
     return settings.SITE_URL + path
 
 
+class ReminderMessage(EmailMessage):
+    """Headers folded at RFC 5322's 998 characters rather than 78: Python's email package
+    would otherwise turn a long List-Unsubscribe URL into an encoded word, which mail
+    clients do not read as a link."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def reminder_mail(reminder: Reminder) -> EmailMessage:
     """The reminder as mail: the user's own neutral words (or Mirror's), a way to write and
     a way to stop, and nothing of the journal: lock screens are seen by others. Mail clients
@@ -116,7 +126,7 @@ def reminder_mail(reminder: Reminder) -> EmailMessage:
         "settings_url": _site(reverse("accounts:reminders")),
         "stop_url": stop_url,
     }
-    return EmailMessage(
+    return ReminderMessage(
         subject=" ".join(reminder.text.split()),
         body=render_to_string("accounts/email/reminder.txt", context),
         to=[reminder.user.email],

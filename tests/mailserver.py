@@ -23,10 +23,12 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # as they came over the wire
         self.arrived = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope) -> str:
         with self.arrived:
+            self.raw.append(envelope.content)
             self.messages.append(email.message_from_bytes(envelope.content, policy=default))
             self.arrived.notify_all()
         return "250 Message accepted for delivery"

@@ -2,6 +2,7 @@
 on both sides of a clock change, and not on a day the user already wrote."""
 
 import datetime as dt
+import email.policy
 import threading
 import time
 import zoneinfo
@@ -103,6 +104,9 @@ def test_the_mail_names_nothing_of_the_journal_and_offers_a_way_to_stop(reminder
         assert private not in message.subject + message.body
     stop_url = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert stop_url in message.body and "07:30" in message.body
+    raw = message.message(policy=email.policy.SMTP).as_bytes().decode()
+    assert f"\r\nList-Unsubscribe: <{stop_url}>\r\n" in raw  # as clients read it, whole
+    assert f"\r\n{stop_url}\r\n" in raw  # the link in the text, unbroken
     assert send_due(at(2026, 3, 30, 7, 31)) == 0  # once that day
 
 

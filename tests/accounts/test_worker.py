@@ -111,6 +111,7 @@ def test_a_due_reminder_arrives_once_from_the_worker_and_its_link_stops_them(
     assert message["Subject"] == "A moment for yourself, whenever you are ready."
     stop = urlsplit(message["List-Unsubscribe"].strip("<>"))
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"List-Unsubscribe: <{stop.geturl()}>".encode() in smtp_server.inbox.raw[0]
     body = body_of(message)
     assert stop.geturl() in body and f"{settings.SITE_URL}/entries/new/" in body
     assert ReminderSent.objects.filter(user=due.user).count() == 1
