@@ -327,6 +327,11 @@ class EntryQuerySet(OwnedQuerySet, JournalQuerySet):
         """What a list of entries shows (its cards): no body, tags from `tags_text`."""
         return self.only(*CARD_FIELDS)
 
+    def made_from_draft(self, key: str) -> "Entry | None":
+        """The entry saved from the new-entry page's draft `key`, if one was (scope it to
+        the user first: `for_user(user).made_from_draft(key)`)."""
+        return self.filter(draft_key=key).first() if key else None
+
 
 class Entry(JournalPart):
     SEAL_IDENTITY = ("user",)  # and its id, which every query reads
@@ -361,6 +366,11 @@ class Entry(JournalPart):
     # Each save of an edit increments it; a save that started from an older version is a
     # conflict and is shown to the user, never applied over the newer text.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The key of the new-entry page's draft it was saved from (a random key the page made,
+    # never words): unique per user, so the same draft sent twice (a retried POST, two tabs,
+    # text written offline sent when the connection returns) makes one entry.
+    # "" for an entry not saved from that page (an import, a demo, one made before).
+    draft_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -374,6 +384,11 @@ class Entry(JournalPart):
             models.CheckConstraint(
                 condition=models.Q(mood__isnull=True) | models.Q(mood__gte=1, mood__lte=5),
                 name="entry_mood_1_to_5",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "draft_key"],
+                condition=~models.Q(draft_key=""),
+                name="entry_unique_draft_key_per_user",
             ),
         ]
 

@@ -218,9 +218,25 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
         except TagProblem as problem:
             raise ValidationError(f"{capfirst(str(problem))}.") from None
 
-    def save(self, commit: bool = True) -> Entry:
+    @property
+    def new_entry_key(self) -> str:
+        """The draft key a new entry keeps (Entry.draft_key): one the new-entry page made,
+        else none ("")."""
+        key = self.cleaned_data.get("draft_key") or ""
+        return key if valid_draft_key(key) else ""
+
+    def has_the_words_of(self, entry: Entry) -> bool:
+        """The form holds the words `entry` holds: the same draft sent again."""
+        return (self.cleaned_data["title"], self.cleaned_data["body"]) == (entry.title, entry.body)
+
+    def save(self, commit: bool = True, *, keep_draft_key: bool = True) -> Entry:
+        """Save the entry; a new one keeps its draft's key unless told not to (its key
+        already made another entry: journal.views.entries.entry_create)."""
+        adding = self.instance._state.adding
         entry = super().save(commit=False)
         entry.user = self.user
+        if adding:
+            entry.draft_key = self.new_entry_key if keep_draft_key else ""
         if commit:
             entry.save()
             self.save_tags(entry)

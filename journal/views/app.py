@@ -6,10 +6,12 @@ content's hash) and the offline page. It never keeps a journal page or any respo
 `no-store`: after logout on a shared phone nothing of the journal is in a cache, and offline
 the app shows the offline page, never stale entries (templates/sw.js)."""
 
+import hashlib
 import json
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_GET
 # The colours of the app's frame: the page's background, light and dark (static/css).
 THEME_LIGHT = "#faf7f2"
 THEME_DARK = "#17151b"
+OFFLINE_CONTEXT = {"theme_light": THEME_LIGHT, "theme_dark": THEME_DARK}
 # What the service worker keeps, by the names of the static files (hashed once collected).
 CACHED_STATIC = (
     "css/mirror.css",
@@ -65,11 +68,16 @@ def manifest(request: HttpRequest) -> JsonResponse:
 @cache_control(no_cache=True)  # a new release's worker is found at the next visit
 def service_worker(request: HttpRequest) -> HttpResponse:
     offline_url = reverse("offline")
+    precache = [offline_url, *(static(name) for name in CACHED_STATIC)]
+    # The cache's name changes with anything it keeps (the static files' hashed names, the
+    # offline page as drawn), so a release that changes the offline page's behaviour reaches
+    # the phones: a changed worker is installed, and the old cache deleted.
+    kept = json.dumps(precache) + render_to_string("offline.html", OFFLINE_CONTEXT)
     context = {
-        "version": "-".join(static(name).rsplit("/", 1)[-1] for name in CACHED_STATIC[:2]),
+        "version": hashlib.sha256(kept.encode()).hexdigest()[:16],
         "offline_url": offline_url,
         # The URLs as JSON (a JavaScript literal): only the app's own paths, never words.
-        "precache": json.dumps([offline_url, *(static(name) for name in CACHED_STATIC)]),
+        "precache": json.dumps(precache),
         "static_prefix": static(""),
     }
     return render(request, "sw.js", context, content_type="application/javascript")
@@ -80,7 +88,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 def offline(request: HttpRequest) -> HttpResponse:
     """The page the app shows offline: the same for everyone (no name, no words), so the
     service worker may keep it."""
-    return render(request, "offline.html", {"theme_light": THEME_LIGHT, "theme_dark": THEME_DARK})
+    return render(request, "offline.html", OFFLINE_CONTEXT)
 
 
 @require_GET

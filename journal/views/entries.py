@@ -8,9 +8,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
@@ -122,10 +122,16 @@ def _tag_names(user) -> list[str]:
     return [tag.name for tag in Tag.objects.for_user(user).only("name").named_in_order()]
 
 
-def _saved_redirect(entry: Entry, draft_key: str) -> HttpResponse:
-    """To the entry's page, telling its script which browser-kept draft is now safe."""
+def _saved_url(entry: Entry, draft_key: str) -> str:
+    """The entry's page, telling its script which browser-kept draft is now safe."""
     url = entry.get_absolute_url()
-    return redirect(f"{url}?{urlencode({'saved': draft_key})}" if draft_key else url)
+    return f"{url}?{urlencode({'saved': draft_key})}" if draft_key else url
+
+
+def _asks_for_json(request: HttpRequest) -> bool:
+    """The editor's script sends the new-entry form itself (static/js/editor.js), so that
+    the words stay on the device until the server has them, and reads the answer as JSON."""
+    return request.headers.get("Accept", "").startswith("application/json")
 
 
 def _form_page(request: HttpRequest, form: EntryForm, **context) -> HttpResponse:
@@ -151,13 +157,48 @@ def entry_create(request: HttpRequest) -> HttpResponse:
                 initial["kind"] = prompt.kind
     form = EntryForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            entry = form.save()
-            drafts.filter(key=form.cleaned_data["draft_key"]).delete()
-        messages.success(request, "Your entry is saved.")
-        return _saved_redirect(entry, form.cleaned_data["draft_key"])
+        entry = _create_once(form, drafts)
+        messages.success(request, "Your entry is saved.")  # on the page the editor opens next
+        url = _saved_url(entry, form.cleaned_data["draft_key"])
+        return (
+            JsonResponse({"saved": True, "url": url}) if _asks_for_json(request) else redirect(url)
+        )
+    if request.method == "POST" and _asks_for_json(request):
+        # Refused, as a form is (200, not 400): the editor then sends the form the plain
+        # way, and the page shows what to change beside each field.
+        return JsonResponse({"saved": False})
     open_drafts = drafts.exclude(key=form["draft_key"].value() or "")[:3]
     return _form_page(request, form, drafts=open_drafts)
+
+
+def _create_once(form: EntryForm, drafts) -> Entry:
+    """The form's new entry, saved once per draft: when the draft already made one of the
+    user's entries with these words (a retried POST whose answer was lost, a second tab,
+    words written offline sent again), that entry, and nothing is saved. Two requests at
+    once are settled by the database's unique key, and the one that lost finds the winner."""
+    key = form.new_entry_key
+    mine = Entry.objects.for_user(form.user)
+    earlier = mine.made_from_draft(key)
+    if earlier is None:
+        try:
+            return _save_new(form, drafts)
+        except IntegrityError:
+            earlier = mine.made_from_draft(key)
+            if earlier is None:  # the key is held by a row no page shows (an earlier journal)
+                return _save_new(form, drafts, keep_draft_key=False)
+    if form.has_the_words_of(earlier):
+        drafts.filter(key=key).delete()  # an autosave may have come after the first save
+        return earlier
+    # Other words under a key that already made an entry (the form reached again with the
+    # Back button after saving, and changed): they are an entry of their own, never dropped.
+    return _save_new(form, drafts, keep_draft_key=False)
+
+
+def _save_new(form: EntryForm, drafts, *, keep_draft_key: bool = True) -> Entry:
+    with transaction.atomic():
+        entry = form.save(keep_draft_key=keep_draft_key)
+        drafts.filter(key=form.cleaned_data["draft_key"]).delete()
+    return entry
 
 
 @login_required
@@ -222,7 +263,7 @@ def entry_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
             form.data["version"] = conflict.current.version
             return _form_page(request, form, entry=conflict.current, conflict=conflict.current)
         messages.success(request, "Your changes are saved.")
-        return _saved_redirect(entry, form.cleaned_data["draft_key"])
+        return redirect(_saved_url(entry, form.cleaned_data["draft_key"]))
     offer_draft = (
         draft is not None
         and not initial

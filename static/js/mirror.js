@@ -15,12 +15,27 @@
     }
   });
 
-  // Logging out clears any diary text this browser kept, so a shared computer keeps none.
+  // The account signed in on this device, by the mark its pages carry (templates/base.html):
+  // the offline page, which knows no one, stamps the words written there with it, so they
+  // are sent to this account only (static/js/offline.js, editor.js).
+  const OWNER_KEY = "mirror:owner";
+  const owner = document.body.dataset.owner;
+  if (owner) {
+    try {
+      localStorage.setItem(OWNER_KEY, owner);
+    } catch {
+      // Storage unavailable: nothing is kept on this device either.
+    }
+  }
+
+  // Logging out clears any diary text this browser kept (the editor's drafts, the offline
+  // page's words, sent or waiting) and whose they were, so a shared computer keeps none.
   const forgetDrafts = () => {
     try {
       Object.keys(localStorage)
         .filter((key) => key.startsWith(DRAFT_PREFIX))
         .forEach((key) => localStorage.removeItem(key));
+      localStorage.removeItem(OWNER_KEY);
     } catch {
       // Storage unavailable: nothing was kept.
     }

@@ -146,6 +146,16 @@ def phone_page(browser, live_server) -> Iterator:
     yield from watched_page(browser, live_server, width=375, height=740)
 
 
+@pytest.fixture
+def app_page(browser, live_server) -> Iterator:
+    """A phone-sized page whose service worker runs (every other page blocks it)."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="en-GB", service_workers="allow"
+    )
+    context.set_default_timeout(10_000)
+    yield from watched(context, live_server)
+
+
 def log_in(page, email: str, password: str = PASSWORD) -> None:
     """Sign in through the login form, as a person would."""
     page.goto(page.base_url + "/accounts/login/")

@@ -5,7 +5,7 @@ static files and the offline page."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in, watched
+from tests.browser.conftest import log_in
 from tests.factories import make_entry, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,16 +18,6 @@ CACHED_URLS = """async () => {
   }
   return urls;
 }"""
-
-
-@pytest.fixture
-def app_page(browser, live_server):
-    """A phone-sized page whose service workers run (the other tests block them)."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="en-GB", service_workers="allow"
-    )
-    context.set_default_timeout(10_000)
-    yield from watched(context, live_server)
 
 
 def test_offline_the_app_shows_its_offline_page_never_a_cached_journal(app_page):
