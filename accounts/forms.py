@@ -2,7 +2,9 @@ from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordFor
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from config.forms import FocusFirstErrorMixin
 
@@ -24,12 +26,18 @@ from .models import (
 from .unlock import RECOVERY_UNSAVED, keep_recovery_to_show, open_at_sign_in, unlock
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """Each language in its own name, after the browser's own choice."""
+    return [("", _("As my browser asks")), *settings.LANGUAGES]
+
+
 class ProfileForm(FocusFirstErrorMixin, forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=time_zone_choices, label="Time zone")
+    time_zone = forms.ChoiceField(choices=time_zone_choices, label=_("Time zone"))
+    language = forms.ChoiceField(choices=language_choices, required=False, label=_("Language"))
 
     class Meta:
         model = User
-        fields = ["display_name", "time_zone", "perspective"]
+        fields = ["display_name", "time_zone", "language", "perspective"]
         widgets = {"perspective": forms.RadioSelect}
 
 
@@ -95,7 +103,10 @@ class SignupForm(FocusFirstErrorMixin, AllauthSignupForm):
         user = super().save(request)
         user.perspective = self.cleaned_data["perspective"]
         user.time_zone = self.cleaned_data["time_zone"]
-        user.save(update_fields=["perspective", "time_zone"])
+        # The language the sign-up page spoke (the browser's), kept for mail the worker
+        # sends; the profile changes it.
+        user.language = getattr(request, "LANGUAGE_CODE", "")
+        user.save(update_fields=["perspective", "time_zone", "language"])
         # The journal key is made with the password, and the recovery key waits to be
         # shown once (accounts/unlock.py).
         opened, recovery = journal_key_create(user=user, password=self.cleaned_data["password1"])

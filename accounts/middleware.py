@@ -1,5 +1,6 @@
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 
 
 class UserTimezoneMiddleware:
@@ -19,6 +20,30 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """Speak the request's language: the signed-in user's own choice (`User.language`),
+    else what the browser asks for (Accept-Language), else English. Answers say which
+    language they are in, and that they vary with the browser's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        chosen = user.language if user is not None and user.is_authenticated else ""
+        language = chosen or translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        if not chosen:
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
 
 
 class NoStoreForSignedInMiddleware:

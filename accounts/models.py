@@ -66,6 +66,9 @@ class User(AbstractUser):
         help_text="Dates of your entries and “today” follow this time zone.",
     )
 
+    # The interface's language, one of settings.LANGUAGES; "" follows the browser.
+    language = models.CharField(max_length=10, blank=True, default="")
+
     perspective = models.CharField(
         max_length=10,
         choices=Perspective,

@@ -29,6 +29,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from .models import Reminder, ReminderSent
 
@@ -119,6 +120,11 @@ def reminder_mail(reminder: Reminder) -> EmailMessage:
     """The reminder as mail: the user's own neutral words (or Mirror's), a way to write and
     a way to stop, and nothing of the journal: lock screens are seen by others. Mail clients
     offer the stop link as their own unsubscribe button (RFC 2369 and RFC 8058)."""
+    with translation.override(reminder.user.language or settings.LANGUAGE_CODE):
+        return _reminder_mail(reminder)
+
+
+def _reminder_mail(reminder: Reminder) -> EmailMessage:
     stop_url = _site(reverse("accounts:reminders-stop", args=[stop_token(reminder.user)]))
     context = {
         "reminder": reminder,

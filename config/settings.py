@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "accounts.unlock.JournalKeyMiddleware",  # request.journal_key (accounts/unlock.py)
     "journal.sealing.SealingMiddleware",  # that key, active for the request's code
     "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -136,6 +137,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.journal_key",
@@ -378,7 +380,19 @@ def _site_url() -> str:
     return f"{'https' if SECURE else 'http'}://{host}"
 
 
+# The interface speaks these (the names in their own language, as the profile lists them);
+# a person's choice is `User.language`, else the browser's Accept-Language, else English
+# (accounts.middleware.UserLanguageMiddleware). Catalogs in locale/; adding a language is
+# one makemessages and one catalog (docs/architecture.md).
 LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("pt-br", "Português (Brasil)"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

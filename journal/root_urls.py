@@ -15,6 +15,9 @@ urlpatterns = [
     path("sw.js", app.service_worker, name="service-worker"),
     path("offline/", app.offline, name="offline"),
     path("favicon.ico", app.favicon, name="favicon"),
+    # The words of the scripts in static/js, in the request's language (?v= names it, so a
+    # browser keeps one copy per language).
+    path("jsi18n/", app.javascript_catalog, name="javascript-catalog"),
     path("healthz", home.healthz, name="healthz"),
     path("readyz", home.readyz, name="readyz"),
 ]

@@ -72,6 +72,7 @@ PUBLIC = {
     "service-worker": "it keeps only static files and the offline page",
     "offline": "shown offline; the same for everyone",
     "favicon": "a redirect to the app's icon",
+    "javascript-catalog": "the scripts' words in a language, the same for everyone",
     "accounts:reminders-stop": "the signed token in a reminder's link is the credential",
     # allauth's pages for someone not signed in yet, or half-way through signing in:
     "account_login": "",

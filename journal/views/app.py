@@ -16,6 +16,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.i18n import JavaScriptCatalog
 
 # The colours of the app's frame: the page's background, light and dark (static/css).
 THEME_LIGHT = "#faf7f2"
@@ -97,3 +98,12 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
     """`/favicon.ico`, which browsers and feed readers ask for whatever the page's links say:
     the app's icon, by its current (hashed) name, so the redirect is not permanent."""
     return HttpResponseRedirect(static("img/icons/mirror-192.png"))
+
+
+# The catalog of the scripts' words (djangojs) for the request's language: Django's own
+# view, served from the site like any script, so the Content Security Policy holds.
+javascript_catalog = require_GET(
+    cache_control(max_age=86400, public=True)(
+        JavaScriptCatalog.as_view(domain="djangojs", packages=["journal", "accounts"])
+    )
+)
