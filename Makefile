@@ -15,7 +15,7 @@ BENCH_ARGS ?=
 BENCH_ENTRIES ?= 3650
 BENCH_POSTGRES ?= $(or $(MIRROR_BENCH_POSTGRES),postgres://postgres@127.0.0.1:5432/postgres)
 
-.PHONY: install run test lint format screenshots bench serve worker clean
+.PHONY: install run test lint format messages screenshots bench serve worker clean
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then echo "Mirror needs Python 3.12 or newer (python3 here is $$(python3 --version 2>&1))." >&2; exit 1; fi
@@ -65,6 +65,18 @@ serve: install
 # Production's background worker (mail, reminders): its own process, next to `make serve`.
 worker: install
 	$(BIN)/python manage.py worker --no-reload
+
+# The translation catalogs in locale/ (docs/architecture.md, "A language"): every string the
+# code marks, gathered, then compiled. Needs GNU gettext (apt-get install gettext). A new
+# language: add it to LANGUAGES in config/settings.py and run `make messages LANGS=xx`.
+LANGS ?= es pt_BR de fr
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=screenshots
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages $(foreach l,$(LANGS),-l $(l)) --no-location --no-obsolete $(MESSAGES_IGNORE)
+	$(DEV_ENV) $(BIN)/python manage.py makemessages $(foreach l,$(LANGS),-l $(l)) -d djangojs --no-location --no-obsolete $(MESSAGES_IGNORE)
+	@# The date of gathering would change every catalog at every run: the catalogs keep none.
+	$(BIN)/python -c "import pathlib, re; [p.write_text(re.sub(r'(?m)^\"POT-Creation-Date: .*\n', '', p.read_text())) for p in pathlib.Path('locale').rglob('*.po')]"
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages $(foreach l,$(LANGS),-l $(l)) --ignore=.venv
 
 lint: install
 	$(BIN)/ruff check .

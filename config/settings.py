@@ -205,6 +205,8 @@ CACHES["journal"] = {
     "LOCATION": "mirror-journal",
     "TIMEOUT": None,
     "OPTIONS": {"MAX_ENTRIES": env_int("JOURNAL_CACHE_ENTRIES", 4000), "CULL_FREQUENCY": 4},
+    # Words are drawn in the request's language: each language its own entries.
+    "KEY_FUNCTION": "config.cache.key_in_language",
 }
 # Those that hold words (a tag cloud, the timeline's notes, drawn lists of entries) are
 # kept sealed under the request's journal key (journal.sealing.SealedLocMemCache): even

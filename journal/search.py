@@ -7,7 +7,10 @@ and looks. A ten-year journal (3,650 entries, about 11 MB) takes well under 100 
 
 What a query can say, as in a web search box:
 - words: each must begin a word of the entry (`walk` finds "walking"; `art` does not find
-  "heart"), in any case and with or without accents (`cafe` finds "Café");
+  "heart"), in any case and with or without accents (`cafe` finds "Café"); a word is
+  first cut to its stem in the reader's language (Snowball's stemmers), so other forms of
+  it are found too: `señales` finds "señal", `laufen` finds "läuft", `walks` finds
+  "walking" (forms that change their stem, like "lief", are not);
 - "a quoted phrase": its words in that order;
 - `-word` or `-"a phrase"`: entries without it;
 - `or` between two terms: either will do.
@@ -22,8 +25,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import snowballstemmer
+from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from .markdown import highlight
 from .sealing import keyring_for, opener
@@ -46,6 +52,29 @@ TITLE_WEIGHT, TAGS_WEIGHT, BODY_WEIGHT = 8, 4, 1
 MAX_BODY_HITS = 10
 
 
+# Snowball's stemmer for each language of settings.LANGUAGES.
+STEMMERS = {
+    "en": "english",
+    "es": "spanish",
+    "pt-br": "portuguese",
+    "de": "german",
+    "fr": "french",
+}
+MIN_STEM = 3  # a shorter stem would find too much ("ran" stays "ran")
+
+
+@lru_cache(maxsize=8)
+def _stemmer(language: str):
+    name = STEMMERS.get(language) or STEMMERS[settings.LANGUAGE_CODE]
+    return snowballstemmer.stemmer(name)
+
+
+def stem(word: str, language: str) -> str:
+    """The word's stem in `language`, folded; the folded word when the stem is too short."""
+    cut = _stemmer(language).stemWord(word.casefold())
+    return fold(cut) if len(cut) >= MIN_STEM else fold(word)
+
+
 def fold(text: str) -> str:
     """Text as search compares it: case folded, accents dropped."""
     if text.isascii():
@@ -66,8 +95,12 @@ class Term:
     pattern: re.Pattern
 
     @classmethod
-    def of(cls, raw: str) -> "Term | None":
+    def of(cls, raw: str, language: str = "", *, phrase: bool = False) -> "Term | None":
+        """A term of the query; a single word (not a quoted phrase) is cut to its stem in
+        `language`, so that it finds the other forms of the word."""
         words = fold(raw).split()
+        if language and not phrase and len(words) == 1 and len(raw.split()) == 1:
+            words = [stem(raw.strip(), language)]
         text = " ".join(words)
         if not text or not _WORD_CHARS.search(text):
             return None
@@ -78,6 +111,8 @@ class Term:
             # with its literal lets the regex engine jump from one candidate to the next
             # (30 times faster over a journal than a look-behind in front).
             escaped[0] = f"{escaped[0]}(?<!\\w{escaped[0]})"
+        if len(escaped) == 1 and not phrase:
+            escaped[0] += r"\w*"  # the whole word it begins, marked whole in a snippet
         return cls(text, re.compile(r"\s+".join(escaped)))
 
 
@@ -98,15 +133,18 @@ def clean_query(raw: str) -> str:
     return " ".join((raw or "")[:MAX_QUERY_LENGTH].split())
 
 
-def parse(raw: str) -> Query | None:
-    """The query a person typed, or None when it asks for nothing (no letter or digit)."""
+def parse(raw: str, language: str | None = None) -> Query | None:
+    """The query a person typed, or None when it asks for nothing (no letter or digit).
+    Its words are stemmed in `language`, the request's by default."""
+    language = language or get_language() or settings.LANGUAGE_CODE
     query, joining, count = Query(), False, 0
     for minus, phrase, word in _TOKEN.findall(clean_query(raw)):
         if word and word.lower() == "or":
             joining = bool(query.groups)
             continue
         excluded = bool(minus) or (word.startswith("-") and len(word) > 1)
-        term = Term.of(phrase if not word else word.lstrip("-") if excluded else word)
+        text = phrase if not word else word.lstrip("-") if excluded else word
+        term = Term.of(text, language, phrase=not word)
         if term is None or count == MAX_TERMS:
             joining = False
             continue

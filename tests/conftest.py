@@ -15,6 +15,18 @@ from tests.factories import TestKeys, make_entry, make_user, sign_in
 from tests.mailserver import MailServer
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory) -> None:
+    """On SQLite, the test database is a file of this run's own, not Django's shared
+    in-memory database: the live server's thread then has a connection of its own instead
+    of sharing the test's, so a request still running when a browser test ends (a beacon, a
+    favicon) waits on SQLite's lock rather than interleaving with the teardown's flush."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings() -> Iterator[None]:
     """Fast hashing (passwords and journal keys), static files served from the source

@@ -2,12 +2,10 @@
 due to a real SMTP server on localhost: a reminder at its time, once, even with two
 workers at once, and the mail a web request queued.
 
-The worker reads the test's database: on PostgreSQL the test database itself, on SQLite
-(an in-memory database no other process can open) a copy in a file, copied back after."""
+The worker reads the test's own database (on SQLite, a file: tests/conftest.py)."""
 
 import datetime as dt
 import os
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -32,36 +30,23 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 class WorkerDatabase:
-    """The test database, where a worker process can open it."""
-
-    def __init__(self, folder) -> None:
-        self.file = folder / "worker.sqlite3" if connection.vendor == "sqlite" else None
+    """The test database, where a worker process opens it: the test's committed rows
+    (`transaction=True`) are what the worker reads."""
 
     @property
     def url(self) -> str:
-        if self.file:
-            return f"sqlite:///{self.file}"
         params = connection.settings_dict
+        if connection.vendor == "sqlite":  # a file of this run's own (tests/conftest.py)
+            return f"sqlite:///{params['NAME']}"
         return (
             f"postgres://{params['USER']}:{params['PASSWORD']}@{params['HOST'] or '127.0.0.1'}"
             f":{params['PORT'] or 5432}/{params['NAME']}"
         )
 
-    def hand_over(self) -> None:
-        if self.file:
-            connection.ensure_connection()
-            with sqlite3.connect(self.file) as copy:
-                connection.connection.backup(copy)
-
-    def take_back(self) -> None:
-        if self.file:
-            with sqlite3.connect(self.file) as copy:
-                copy.backup(connection.connection)
-
 
 @pytest.fixture
-def worker_database(tmp_path) -> WorkerDatabase:
-    return WorkerDatabase(tmp_path)
+def worker_database() -> WorkerDatabase:
+    return WorkerDatabase()
 
 
 def start_worker(database: WorkerDatabase, server) -> subprocess.Popen:
@@ -80,12 +65,10 @@ def start_worker(database: WorkerDatabase, server) -> subprocess.Popen:
 
 
 def run_workers(database: WorkerDatabase, server, count: int = 1) -> list[str]:
-    database.hand_over()
     workers = [start_worker(database, server) for _ in range(count)]
     outputs = [worker.communicate(timeout=60)[0] for worker in workers]
     for worker, output in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, output
-    database.take_back()
     return outputs
 
 
