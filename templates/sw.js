@@ -9,6 +9,7 @@
 const CACHE = "mirror-{{ version|escapejs }}";
 const OFFLINE_URL = "{{ offline_url|escapejs }}";
 const STATIC_PREFIX = "{{ static_prefix|escapejs }}";
+const CATALOG_PATH = "{{ catalog_path|escapejs }}";
 const PRECACHE = {{ precache|safe }};
 
 self.addEventListener("install", (event) => {
@@ -53,6 +54,22 @@ self.addEventListener("fetch", (event) => {
             return response;
           }),
       ),
+    );
+    return;
+  }
+
+  if (url.pathname === CATALOG_PATH) {
+    // The scripts' words (no one's): the network, kept for the offline page; offline, kept.
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (keepable(response)) {
+            const copy = response.clone();
+            caches.open(CACHE).then((cache) => cache.put(request, copy));
+          }
+          return response;
+        })
+        .catch(() => caches.match(request)),
     );
     return;
   }

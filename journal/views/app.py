@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
@@ -69,7 +70,9 @@ def manifest(request: HttpRequest) -> JsonResponse:
 @cache_control(no_cache=True)  # a new release's worker is found at the next visit
 def service_worker(request: HttpRequest) -> HttpResponse:
     offline_url = reverse("offline")
-    precache = [offline_url, *(static(name) for name in CACHED_STATIC)]
+    # The scripts' words in this browser's language, which the offline page needs.
+    catalog_url = f"{reverse('javascript-catalog')}?v={get_language()}"
+    precache = [offline_url, catalog_url, *(static(name) for name in CACHED_STATIC)]
     # The cache's name changes with anything it keeps (the static files' hashed names, the
     # offline page as drawn), so a release that changes the offline page's behaviour reaches
     # the phones: a changed worker is installed, and the old cache deleted.
@@ -80,6 +83,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         # The URLs as JSON (a JavaScript literal): only the app's own paths, never words.
         "precache": json.dumps(precache),
         "static_prefix": static(""),
+        "catalog_path": reverse("javascript-catalog"),
     }
     return render(request, "sw.js", context, content_type="application/javascript")
 

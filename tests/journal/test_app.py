@@ -27,14 +27,16 @@ def test_the_manifest_says_what_a_phone_needs_to_install_mirror(client):
 
 
 def test_the_service_worker_is_served_from_the_root_and_keeps_only_static_files(client):
-    response = client.get("/sw.js")
+    response = client.get("/sw.js", headers={"accept-language": "de"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
     assert "no-cache" in response["Cache-Control"]
     script = response.content.decode()
     precached = json.loads(script.split("const PRECACHE = ", 1)[1].split(";", 1)[0])
     assert precached[0] == reverse("offline")
-    assert all(url.startswith(static("")) for url in precached[1:])
+    # The scripts' words in the browser's language (the offline page needs them), no one's.
+    assert precached[1] == f"{reverse('javascript-catalog')}?v=de"
+    assert all(url.startswith(static("")) for url in precached[2:])
     assert 'request.mode === "navigate"' in script and "caches.match(OFFLINE_URL)" in script
 
 
