@@ -4,6 +4,8 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import FocusFirstErrorMixin
@@ -49,24 +51,28 @@ class ReminderForm(FocusFirstErrorMixin, forms.ModelForm):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="On these days",
-        help_text="None ticked: every day.",
+        label=_("On these days"),
+        help_text=_("None ticked: every day."),
     )
 
     class Meta:
         model = Reminder
         fields = ["enabled", "time", "days", "only_if_not_written", "message"]
         labels = {
-            "enabled": "Send me a gentle reminder",
-            "time": "At",
-            "only_if_not_written": "Only if I haven't written that day",
-            "message": "In these words",
+            "enabled": _("Send me a gentle reminder"),
+            # Translators: the label of the reminder's time of day ("At 21:30").
+            "time": pgettext_lazy("reminder time", "At"),
+            "only_if_not_written": _("Only if I haven't written that day"),
+            "message": _("In these words"),
         }
         help_texts = {
-            "time": "Your time, in your time zone (Profile), e.g. 21:30.",
-            "message": (
-                "Optional. It shows on your lock screen, where others may see it: keep it "
-                f"neutral. Without it: “{DEFAULT_REMINDER_MESSAGE}”"
+            "time": _("Your time, in your time zone (Profile), e.g. 21:30."),
+            "message": format_lazy(
+                _(
+                    "Optional. It shows on your lock screen, where others may see it: keep it "
+                    "neutral. Without it: “{default}”"
+                ),
+                default=_(DEFAULT_REMINDER_MESSAGE),  # marked in accounts/models.py
             ),
         }
         widgets = {"time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
@@ -83,12 +89,12 @@ class SignupForm(FocusFirstErrorMixin, AllauthSignupForm):
     prompt fits, and the browser's time zone (filled in by static/js/timezone.js)."""
 
     perspective = forms.ChoiceField(
-        label="Where are you right now?",
+        label=_("Where are you right now?"),
         choices=Perspective.choices,
         initial=Perspective.UNSURE,
         widget=forms.RadioSelect,
         required=False,
-        help_text="This shapes the questions Mirror asks you. You can change it any time.",
+        help_text=_("This shapes the questions Mirror asks you. You can change it any time."),
     )
     time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -147,13 +153,13 @@ class ConfirmPasswordForm(FocusFirstErrorMixin, forms.Form):
     """The password entered again, so a session left open on a shared computer cannot act
     for its owner."""
 
-    refused = "That is not your password."
+    refused = _("That is not your password.")
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="The one you sign in with, to confirm it is you.",
+        help_text=_("The one you sign in with, to confirm it is you."),
     )
 
     def __init__(self, *args, user: User, **kwargs) -> None:
@@ -164,8 +170,10 @@ class ConfirmPasswordForm(FocusFirstErrorMixin, forms.Form):
         password = self.cleaned_data["password"]
         if not self.user.has_usable_password():
             raise ValidationError(
-                "Your account has no password yet. Set one on the Password page first, "
-                "then come back here.",
+                gettext(
+                    "Your account has no password yet. Set one on the Password page first, "
+                    "then come back here."
+                ),
                 code="no_password",
             )
         if not self.user.check_password(password):
@@ -177,34 +185,36 @@ class AccountDeleteForm(ConfirmPasswordForm):
     """Deleting an account asks for the password again, so a session left open on a
     shared computer cannot erase someone's journal."""
 
-    refused = "That is not your password. Nothing has been deleted."
+    refused = _("That is not your password. Nothing has been deleted.")
 
 
 class RecoveryKeyForm(ConfirmPasswordForm):
     """A new recovery key asks for the password again: the old key stops working."""
 
-    refused = "That is not your password. Your recovery key is unchanged."
+    refused = _("That is not your password. Your recovery key is unchanged.")
 
 
 class StartEmptyForm(ConfirmPasswordForm):
     """A journal started afresh without the recovery key: the password it opens with from
     now on, and a plain yes to what it means."""
 
-    refused = "That is not your password. Nothing has changed."
+    refused = _("That is not your password. Nothing has changed.")
     confirm = forms.BooleanField(
-        label="I understand: my earlier entries stay locked until I delete them, and only "
-        "the recovery key of my earlier journal could open them again.",
-        error_messages={"required": "Tick the box to say you understand what this does."},
+        label=_(
+            "I understand: my earlier entries stay locked until I delete them, and only "
+            "the recovery key of my earlier journal could open them again."
+        ),
+        error_messages={"required": _("Tick the box to say you understand what this does.")},
     )
 
 
 class LockedJournalDeleteForm(ConfirmPasswordForm):
     """Deleting the entries an earlier journal key locked: for good, so asked twice."""
 
-    refused = "That is not your password. Nothing has been deleted."
+    refused = _("That is not your password. Nothing has been deleted.")
     confirm = forms.BooleanField(
-        label="Delete my locked entries, events, tags and prompts for good.",
-        error_messages={"required": "Tick the box to say you want them deleted."},
+        label=_("Delete my locked entries, events, tags and prompts for good."),
+        error_messages={"required": _("Tick the box to say you want them deleted.")},
     )
 
 
@@ -213,15 +223,17 @@ class UnlockForm(ConfirmPasswordForm):
     key with the password the account has now (after a reset by email), which then opens
     the journal at every sign-in again."""
 
-    refused = "That is not your password."
+    refused = _("That is not your password.")
     recovery_key = forms.CharField(
-        label="Your recovery key",
+        label=_("Your recovery key"),
         required=False,
         strip=True,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        help_text="Only if your password was reset by email: the key Mirror showed you when "
-        "your journal was made, 13 groups of four letters and digits.",
+        help_text=_(
+            "Only if your password was reset by email: the key Mirror showed you when "
+            "your journal was made, 13 groups of four letters and digits."
+        ),
     )
 
     def clean_recovery_key(self) -> str:
@@ -231,8 +243,10 @@ class UnlockForm(ConfirmPasswordForm):
                 parse_recovery_text(text)
             except KeyRefused:
                 raise ValidationError(
-                    "This is not a recovery key: it has 13 groups of four letters and digits, "
-                    "like 7K3Q-…. Check it against the copy you kept.",
+                    gettext(
+                        "This is not a recovery key: it has 13 groups of four letters and "
+                        "digits, like 7K3Q-…. Check it against the copy you kept."
+                    ),
                     code="malformed",
                 ) from None
         return text
@@ -253,11 +267,15 @@ class UnlockForm(ConfirmPasswordForm):
         except KeyRefused:
             field = "recovery_key"
             message = (
-                "This recovery key does not open your journal. Check it against the copy you "
-                "kept; a key made later replaces the ones before it."
+                gettext(
+                    "This recovery key does not open your journal. Check it against the copy "
+                    "you kept; a key made later replaces the ones before it."
+                )
                 if cleaned.get("recovery_key")
-                else "Your password no longer opens your journal: it was reset by email. "
-                "Enter your recovery key as well."
+                else gettext(
+                    "Your password no longer opens your journal: it was reset by email. "
+                    "Enter your recovery key as well."
+                )
             )
             self.add_error(field, ValidationError(message, code="refused"))
         return cleaned

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 
 @cache
@@ -39,9 +42,9 @@ class UserManager(BaseUserManager):
 class Perspective(models.TextChoices):
     """Which side of a separation the user feels they are on, until their timeline says."""
 
-    RUNNER = "runner", "I’m the one who ran"
-    CHASER = "chaser", "I’m the one left behind"
-    UNSURE = "unsure", "Not sure, or both"
+    RUNNER = "runner", _("I’m the one who ran")
+    CHASER = "chaser", _("I’m the one left behind")
+    UNSURE = "unsure", _("Not sure, or both")
 
 
 class User(AbstractUser):
@@ -50,12 +53,13 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(
-        "name",
+        # Translators: the field for the name Mirror greets the user by.
+        _("name"),
         max_length=80,
         blank=True,
-        help_text="How Mirror greets you. Optional.",
+        help_text=_("How Mirror greets you. Optional."),
     )
     # The generation of the journal key the journal is sealed under now (accounts.JournalKey;
     # journal/sealed.py): a fresh start after a lost password makes a new one.
@@ -63,7 +67,7 @@ class User(AbstractUser):
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
-        help_text="Dates of your entries and “today” follow this time zone.",
+        help_text=_("Dates of your entries and “today” follow this time zone."),
     )
 
     # The interface's language, one of settings.LANGUAGES; "" follows the browser.
@@ -73,7 +77,7 @@ class User(AbstractUser):
         max_length=10,
         choices=Perspective,
         default=Perspective.UNSURE,
-        help_text="Mirror picks each day’s question to fit. Your timeline can decide it later.",
+        help_text=_("Mirror picks each day’s question to fit. Your timeline can decide it later."),
     )
 
     # Takes a new random value on every change to the user's journal (entries, tags,
@@ -162,17 +166,20 @@ class JournalKey(models.Model):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    # Django's own names of the days, translated in every language it speaks.
+    MONDAY = 0, WEEKDAYS[0]
+    TUESDAY = 1, WEEKDAYS[1]
+    WEDNESDAY = 2, WEEKDAYS[2]
+    THURSDAY = 3, WEEKDAYS[3]
+    FRIDAY = 4, WEEKDAYS[4]
+    SATURDAY = 5, WEEKDAYS[5]
+    SUNDAY = 6, WEEKDAYS[6]
 
 
 REMINDER_MESSAGE_MAX_LENGTH = 120
-DEFAULT_REMINDER_MESSAGE = "A moment for yourself, whenever you are ready."
+# Marked only: it is translated where it is shown (`Reminder.text`, the form's help), in the
+# language of whoever reads it.
+DEFAULT_REMINDER_MESSAGE = gettext_noop("A moment for yourself, whenever you are ready.")
 
 
 class Reminder(models.Model):
@@ -196,7 +203,8 @@ class Reminder(models.Model):
 
     @property
     def text(self) -> str:
-        return self.message or DEFAULT_REMINDER_MESSAGE
+        """The user's own words as written, else Mirror's default in the active language."""
+        return self.message or gettext(DEFAULT_REMINDER_MESSAGE)
 
 
 class ReminderSent(models.Model):

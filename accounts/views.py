@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dateformat import time_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -61,7 +63,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
 
@@ -75,11 +77,13 @@ def reminders(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         if form.instance.enabled:
+            # Translators: a time of day in Django's date format letters ("H:i" is 21:30).
+            at = time_format(form.instance.time, _("H:i"))
             messages.success(
-                request, f"Your reminder is on, at {form.instance.time:%H:%M} your time."
+                request, _("Your reminder is on, at %(time)s your time.") % {"time": at}
             )
         else:
-            messages.success(request, "Reminders are off.")
+            messages.success(request, _("Reminders are off."))
         return redirect("accounts:reminders")
     return render(request, "accounts/reminders.html", {"form": form})
 
@@ -111,7 +115,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         if form.is_valid():
             services.account_delete(user=request.user, request=request)
-            messages.success(request, "Your account and everything in it are deleted.")
+            messages.success(request, _("Your account and everything in it are deleted."))
             response = redirect("home")
             # Drafts this browser kept (localStorage) and cached pages go too. Cookies are
             # left alone: the session is already ended, and the message above rides in the new one.
@@ -140,7 +144,7 @@ def recovery_key(request: HttpRequest) -> HttpResponse:
             stored.save(update_fields=["recovery_saved_at"])
         take_recovery_to_show(request)
         request.session.pop(RECOVERY_UNSAVED, None)
-        messages.success(request, "Thank you. Keep your recovery key somewhere safe.")
+        messages.success(request, _("Thank you. Keep your recovery key somewhere safe."))
         return redirect("home")
     form = RecoveryKeyForm(request.POST or None, user=user)
     opened = request.journal_key
@@ -152,8 +156,10 @@ def recovery_key(request: HttpRequest) -> HttpResponse:
             if opened is None or stored is None:
                 form.add_error(
                     None,
-                    "Your journal is locked in this session, so no new key can be made for "
-                    "it. Unlock it first, then come back here.",
+                    _(
+                        "Your journal is locked in this session, so no new key can be made "
+                        "for it. Unlock it first, then come back here."
+                    ),
                 )
             else:
                 text = recovery_key_renew(user=user, opened=opened)
@@ -191,7 +197,7 @@ def journal_unlock(request: HttpRequest) -> HttpResponse:
                 )
                 log_security_event("journal_recovered", user.pk)
             unlock(request, form.opened, user_id=user.pk)
-            messages.success(request, "Your journal is open again.")
+            messages.success(request, _("Your journal is open again."))
             target = request.GET.get("next", "")
             if url_has_allowed_host_and_scheme(
                 target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -216,7 +222,7 @@ def journal_start_empty(request: HttpRequest) -> HttpResponse:
     def start(form: StartEmptyForm) -> HttpResponse:
         start_afresh(request, user, form.cleaned_data["password"])
         log_security_event("journal_started_afresh", user.pk)
-        messages.success(request, "Your new journal is ready. Keep its recovery key.")
+        messages.success(request, _("Your new journal is ready. Keep its recovery key."))
         return redirect("accounts:recovery-key")
 
     return _confirmed(request, StartEmptyForm, "accounts/start_empty.html", start)
@@ -234,7 +240,7 @@ def locked_entries(request: HttpRequest) -> HttpResponse:
     def delete(form: LockedJournalDeleteForm) -> HttpResponse:
         delete_locked(user)
         log_security_event("locked_entries_deleted", user.pk)
-        messages.success(request, "Your locked entries are deleted.")
+        messages.success(request, _("Your locked entries are deleted."))
         return redirect("accounts:locked-entries")
 
     template = "accounts/locked_entries.html"

@@ -2,82 +2,91 @@
 timeline events. Stored as their values, readable at rest (docs/security.md)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    REFLECTION = "reflection", "Reflection"
-    LETTER = "letter", "Unsent letter"
-    DREAM = "dream", "Dream"
-    SIGN = "sign", "Sign"
+    REFLECTION = "reflection", _("Reflection")
+    LETTER = "letter", _("Unsent letter")
+    DREAM = "dream", _("Dream")
+    # Translators: a kind of journal entry: a sign from the universe (a synchronicity), not a
+    # signature.
+    SIGN = "sign", _("Sign")
 
 
 class Stage(models.TextChoices):
     """The user's own sense of where they are, in the order most writing agrees on.
     People loop back; nothing enforces the order."""
 
-    YEARNING = "yearning", "Yearning"
-    RECOGNITION = "recognition", "Recognition"
-    HONEYMOON = "honeymoon", "Honeymoon"
-    TESTING = "testing", "Testing"
-    CRISIS = "crisis", "Crisis"
-    RUNNING_CHASING = "running/chasing", "Running / chasing"
-    SURRENDER = "surrender", "Surrender"
-    REUNION = "reunion", "Reunion"
+    # Translators: the stages of a twin-flame connection, as the user feels them.
+    YEARNING = "yearning", _("Yearning")
+    RECOGNITION = "recognition", _("Recognition")
+    HONEYMOON = "honeymoon", _("Honeymoon")
+    # Translators: a stage of the connection: the bond being tested (a noun, not "trying out").
+    TESTING = "testing", _("Testing")
+    CRISIS = "crisis", _("Crisis")
+    # Translators: a stage of the connection: one runs away, the other chases.
+    RUNNING_CHASING = "running/chasing", _("Running / chasing")
+    SURRENDER = "surrender", _("Surrender")
+    REUNION = "reunion", _("Reunion")
 
 
 class Feeling(models.TextChoices):
-    FEAR = "fear", "Fear"
-    LONGING = "longing", "Longing"
-    PEACE = "peace", "Peace"
-    LOVE = "love", "Love"
-    ANGER = "anger", "Anger"
-    GRIEF = "grief", "Grief"
-    HOPE = "hope", "Hope"
-    CONFUSION = "confusion", "Confusion"
-    RELIEF = "relief", "Relief"
-    SHAME = "shame", "Shame"
-    GRATITUDE = "gratitude", "Gratitude"
-    LONELINESS = "loneliness", "Loneliness"
+    FEAR = "fear", _("Fear")
+    LONGING = "longing", _("Longing")
+    PEACE = "peace", _("Peace")
+    LOVE = "love", _("Love")
+    ANGER = "anger", _("Anger")
+    GRIEF = "grief", _("Grief")
+    HOPE = "hope", _("Hope")
+    CONFUSION = "confusion", _("Confusion")
+    RELIEF = "relief", _("Relief")
+    SHAME = "shame", _("Shame")
+    GRATITUDE = "gratitude", _("Gratitude")
+    LONELINESS = "loneliness", _("Loneliness")
 
 
 class PromptPerspective(models.TextChoices):
-    RUNNER = "runner", "Runner"
-    CHASER = "chaser", "Chaser"
-    ANY = "any", "Any moment"
+    # Translators: the two sides of a twin-flame separation: the one who runs away (runner) and
+    # the one who pursues (chaser).
+    RUNNER = "runner", _("Runner")
+    CHASER = "chaser", _("Chaser")
+    # Translators: a prompt for either side of a separation.
+    ANY = "any", _("Any moment")
 
 
 class PromptPhase(models.TextChoices):
     """When in the connection a prompt fits."""
 
-    BEFORE = "before", "Before we met"
-    TOGETHER = "together", "Together"
-    SEPARATION = "separation", "Separation"
-    REUNION = "reunion", "Reunion"
-    ANY = "any", "Any time"
+    BEFORE = "before", _("Before we met")
+    TOGETHER = "together", _("Together")
+    SEPARATION = "separation", _("Separation")
+    REUNION = "reunion", _("Reunion")
+    ANY = "any", _("Any time")
 
 
 class PromptDays(models.TextChoices):
     """The days of a separation a prompt is written for (day 1 is the day it began)."""
 
-    FIRST_DAYS = "first-days", "The first days"
-    FIRST_WEEKS = "first-weeks", "The first weeks"
-    LONG_SILENCE = "long-silence", "A long silence"
+    FIRST_DAYS = "first-days", _("The first days")
+    FIRST_WEEKS = "first-weeks", _("The first weeks")
+    LONG_SILENCE = "long-silence", _("A long silence")
 
 
 class PromptGroup(models.TextChoices):
-    URGE = "urge", "For the urge to reach out"
+    URGE = "urge", _("For the urge to reach out")
 
 
 class EventKind(models.TextChoices):
-    MEETING = "meeting", "We met"
-    SEPARATION = "separation", "Separation"
-    CONTACT = "contact", "Contact during a separation"
-    URGE = "urge", "I felt the urge to reach out"
-    REUNION = "reunion", "Reunion"
-    MILESTONE = "milestone", "Milestone"
+    MEETING = "meeting", _("We met")
+    SEPARATION = "separation", _("Separation")
+    CONTACT = "contact", _("Contact during a separation")
+    URGE = "urge", _("I felt the urge to reach out")
+    REUNION = "reunion", _("Reunion")
+    MILESTONE = "milestone", _("Milestone")
 
 
 class Initiator(models.TextChoices):
-    ME = "me", "I left"
-    THEM = "them", "They left"
-    MUTUAL = "mutual", "We both stepped back"
+    ME = "me", _("I left")
+    THEM = "them", _("They left")
+    MUTUAL = "mutual", _("We both stepped back")

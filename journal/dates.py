@@ -7,6 +7,7 @@ span is decided in one place."""
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import EARLIEST_DATE_YEAR
 from .text import day_text
@@ -30,8 +31,15 @@ def in_range(day: dt.date, today: dt.date | None = None) -> bool:
 
 def span_text(today: dt.date | None = None) -> str:
     """'1 January 1900 to 14 March 2027', for messages."""
-    return f"{day_text(EARLIEST_DATE)} to {day_text(latest_date(today))}"
+    # Translators: a span of dates: "1 January 1900 to 14 March 2027".
+    return _("%(first)s to %(last)s") % {
+        "first": day_text(EARLIEST_DATE),
+        "last": day_text(latest_date(today)),
+    }
 
 
 def out_of_range_message(today: dt.date | None = None) -> str:
-    return f"Check the year: Mirror keeps dates from {span_text(today)}."
+    return _("Check the year: Mirror keeps dates from %(first)s to %(last)s.") % {
+        "first": day_text(EARLIEST_DATE),
+        "last": day_text(latest_date(today)),
+    }

@@ -44,6 +44,7 @@ from bleach import linkifier
 from bleach.linkifier import LinkifyFilter
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from markdown.blockparser import BlockParser
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableProcessor
@@ -51,6 +52,7 @@ from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .defuse import BLANK_LINE, PUT_BACK, PUT_BACK_AFTER, defuse
+from .text import number_text
 
 logger = logging.getLogger(__name__)
 
@@ -480,9 +482,10 @@ class _Helpers:
 
 _helpers = _Helpers()
 _last = threading.local()  # this thread's last text and its HTML (see render_markdown)
-# Digests (never the text) of texts that overran the CPU budget lately, with the message:
-# sent again (a second click on Preview, a script), such a text is refused at once.
-_refused: OrderedDict[bytes, str] = OrderedDict()
+# Digests (never the text) of texts that overran the CPU budget lately, with the cause of
+# the refusal: sent again (a second click on Preview, a script), such a text is refused at
+# once, in the language of the request that sent it.
+_refused: OrderedDict[bytes, tuple] = OrderedDict()
 _REFUSED_KEPT = 256
 _refused_lock = threading.Lock()
 
@@ -499,9 +502,9 @@ def render_markdown(text: str) -> str:
         return _last.html
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     with _refused_lock:
-        message = _refused.get(digest)
-    if message:
-        raise MarkdownRefused(message)
+        cause = _refused.get(digest)
+    if cause:
+        raise MarkdownRefused(_refusal_message(cause))
     try:
         if _helpers.unavailable:
             raise OSError("no Markdown helper process")
@@ -516,45 +519,74 @@ def render_markdown(text: str) -> str:
         return html
     if status == "error":
         raise RuntimeError(f"rendering failed in the helper process:\n{html}")
-    message = _refusal(text, status)
+    cause = _refusal(text, status)
     if status in {"slow", "deep"}:  # the text's own cost, not a busy machine's
         with _refused_lock:
-            _refused[digest] = message
+            _refused[digest] = cause
             while len(_refused) > _REFUSED_KEPT:
                 _refused.popitem(last=False)
-    raise MarkdownRefused(message)
+    raise MarkdownRefused(_refusal_message(cause))
 
 
 # What a refusal says -----------------------------------------------------------------------
 
 _MARKUP = "[]()<>&*_`|#\\!-=~"
-_NAMES = {"\\": "backslashes", "`": "backticks", "#": "“#” signs", "|": "“|” signs"}
 
 
-def _refusal(text: str, status: str) -> str:
-    """What to tell the writer: the most likely cause, and what to change."""
+def _refusal(text: str, status: str) -> tuple:
+    """The most likely cause, to tell the writer what to change: ("deep",), ("lines", n),
+    ("marks", n, the character) or ("slow",)."""
     if status == "deep":
-        return (
-            "Mirror cannot show this text: it is nested too deeply (lists or quotes inside "
-            "each other hundreds of times). Remove most of the nesting and try again."
-        )
+        return ("deep",)
     lines = max(len(part.splitlines()) for part in re.split(BLANK_LINE, text))
     counts = Counter(char for char in text if char in _MARKUP)
     char, count = counts.most_common(1)[0] if counts else ("", 0)
     if lines > 1_000 and lines > count:
-        return (
-            f"Mirror cannot lay out this text in time: one passage has {lines:,} lines with "
-            "no blank line between them. Put blank lines between its paragraphs, or shorten "
-            "it, and try again."
-        )
+        return ("lines", lines)
     if count:
-        name = _NAMES.get(char, f"“{char}” signs")
-        return (
-            f"Mirror cannot lay out this text in time: it holds {count:,} {name}, and working "
-            "out what each one marks takes too long. Remove most of them, or shorten the "
-            "text, and try again."
+        return ("marks", count, char)
+    return ("slow",)
+
+
+def _refusal_message(cause: tuple) -> str:
+    """What to tell the writer, in the active language: the cause, and what to change."""
+    kind, *what = cause
+    if kind == "deep":
+        return gettext(
+            "Mirror cannot show this text: it is nested too deeply (lists or quotes inside "
+            "each other hundreds of times). Remove most of the nesting and try again."
         )
-    return "Mirror cannot lay out this text in time. Shorten it and try again."
+    if kind == "lines":
+        (lines,) = what
+        return ngettext(
+            "Mirror cannot lay out this text in time: one passage has %(n)s line with "
+            "no blank line between them. Put blank lines between its paragraphs, or shorten "
+            "it, and try again.",
+            "Mirror cannot lay out this text in time: one passage has %(n)s lines with "
+            "no blank line between them. Put blank lines between its paragraphs, or shorten "
+            "it, and try again.",
+            lines,
+        ) % {"n": number_text(lines)}
+    if kind == "marks":
+        count, char = what
+        n = number_text(count)
+        if char == "\\":
+            marks = ngettext("%(n)s backslash", "%(n)s backslashes", count) % {"n": n}
+        elif char == "`":
+            marks = ngettext("%(n)s backtick", "%(n)s backticks", count) % {"n": n}
+        else:
+            # Translators: a count of one character the text holds: 2,000 “#” signs.
+            marks = ngettext("%(n)s “%(char)s” sign", "%(n)s “%(char)s” signs", count) % {
+                "n": n,
+                "char": char,
+            }
+        # Translators: %(marks)s is a count of one character: "2,000 backslashes".
+        return gettext(
+            "Mirror cannot lay out this text in time: it holds %(marks)s, and working out "
+            "what each one marks takes too long. Remove most of them, or shorten the text, "
+            "and try again."
+        ) % {"marks": marks}
+    return gettext("Mirror cannot lay out this text in time. Shorten it and try again.")
 
 
 def stored_html(html: str) -> SafeString:

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .choices import (
     EventKind,
@@ -36,7 +38,8 @@ from .sealing import keyring_for
 from .tags import TAG_KEY_MAX_LENGTH, TAG_MAX_LENGTH, tag_key
 from .text import day_text
 
-MOOD_LABELS = {1: "Very low", 2: "Low", 3: "Steady", 4: "Good", 5: "Bright"}
+# Translators: the moods of an entry, from 1 (very low) to 5 (bright).
+MOOD_LABELS = {1: _("Very low"), 2: _("Low"), 3: _("Steady"), 4: _("Good"), 5: _("Bright")}
 
 TITLE_MAX_LENGTH = 200
 # The longest body an entry (or a timeline note) may hold: about 15,000 words, far beyond
@@ -210,6 +213,13 @@ class Prompt(JournalPart):
     def is_builtin(self) -> bool:
         return self.user_id is None
 
+    @property
+    def words(self) -> str:
+        """The prompt in the reader's language (a built-in one; one's own as written)."""
+        from .prompt_languages import prompt_words
+
+        return prompt_words(self)
+
 
 class TagQuerySet(OwnedQuerySet, JournalQuerySet):
     def for_names(self, user, names) -> dict[str, "Tag"]:
@@ -344,7 +354,7 @@ class Entry(JournalPart):
     body = SealedTextField()
     body_html = SealedTextField(editable=False)
     excerpt = SealedCharField(max_length=EXCERPT_LENGTH + 1, editable=False, blank=True)
-    written_on = models.DateField("date", default=timezone.localdate, db_index=True)
+    written_on = models.DateField(_("date"), default=timezone.localdate, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.REFLECTION)
     mood = models.PositiveSmallIntegerField(
         null=True,
@@ -377,7 +387,7 @@ class Entry(JournalPart):
     objects = EntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "entries"
+        verbose_name_plural = _("entries")
         ordering = ["-written_on", "-created_at"]
         indexes = [models.Index(fields=["user", "-written_on"], name="entry_user_date")]
         constraints = [
@@ -413,7 +423,7 @@ class Entry(JournalPart):
         save, and before a bulk creation (which does not call save). May raise
         MarkdownRefused."""
         if self.prompt_id and not self.prompt_text:
-            self.prompt_text = self.prompt.text
+            self.prompt_text = self.prompt.words  # as it was shown
         # Rendered once here; every view shows the stored, sanitized HTML.
         self.body_html = render_markdown(self.body)
         text = html.unescape(strip_tags(self.body_html))  # plain text: templates escape it
@@ -421,7 +431,13 @@ class Entry(JournalPart):
 
     @property
     def display_title(self) -> str:
-        return self.title or f"{self.get_kind_display()} of {day_text(self.written_on)}"
+        if self.title:
+            return self.title
+        # Translators: the title of an entry without one: "Reflection of 14 March 2025".
+        return gettext("%(kind)s of %(day)s") % {
+            "kind": self.get_kind_display(),
+            "day": day_text(self.written_on),
+        }
 
     @property
     def tag_names(self) -> list[str]:
@@ -434,11 +450,11 @@ class Entry(JournalPart):
 
     @property
     def mood_label(self) -> str:
-        return MOOD_LABELS.get(self.mood, "")
+        return str(MOOD_LABELS.get(self.mood, ""))
 
     def feeling_labels(self) -> list[str]:
         labels = dict(Feeling.choices)
-        return [labels.get(value, value) for value in self.feelings]
+        return [str(labels.get(value, value)) for value in self.feelings]
 
 
 class EntryRevision(SealedModel):
@@ -553,8 +569,8 @@ class TimelineEvent(JournalPart):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timeline_events"
     )
     kind = models.CharField(max_length=20, choices=EventKind)
-    occurred_on = models.DateField("date")
-    initiator = models.CharField("who left", max_length=10, choices=Initiator, blank=True)
+    occurred_on = models.DateField(_("date"))
+    initiator = models.CharField(_("who left"), max_length=10, choices=Initiator, blank=True)
     note = SealedTextField(blank=True)
     note_html = SealedTextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -580,7 +596,10 @@ class TimelineEvent(JournalPart):
     @property
     def label(self) -> str:
         if self.kind == EventKind.SEPARATION and self.initiator:
-            return f"Separation — {self.get_initiator_display()}"
+            # Translators: a separation on the timeline, and who left: "Separation — They left".
+            return gettext("Separation — %(initiator)s") % {
+                "initiator": self.get_initiator_display()
+            }
         return self.get_kind_display()
 
 

@@ -1,9 +1,10 @@
 """Periods: a user's timeline cut into consecutive spans ("Together", "Separation 2 — you ran").
 
 Periods are derived from timeline events whenever they are needed and never stored. This
-module is plain Python on purpose (no Django import): the caller passes any objects with
-`kind`, `occurred_on` and `initiator` (see `EventLike`), and gets them back, untouched, inside
-the periods.
+module is plain Python on purpose (of Django, only its translation and date formats, for the
+titles and notes people read): the caller passes any objects with `kind`, `occurred_on` and
+`initiator` (see `EventLike`), and gets them back, untouched, inside the periods. Titles are
+worded when they are read and notes when the periods are derived, each in the active language.
 
 The model
 ---------
@@ -48,7 +49,11 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Protocol
 
-from .text import count_text
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext, pgettext_lazy
+
+from .text import number_text
 
 __all__ = ["EventLike", "Period", "current_period", "derive_periods", "period_for"]
 
@@ -56,14 +61,18 @@ OPENING_KINDS = frozenset({"meeting", "separation", "reunion"})
 KNOWN_KINDS = OPENING_KINDS | {"contact", "urge", "milestone"}
 PERSPECTIVES = {"me": "runner", "them": "chaser", "mutual": "both"}
 
-_RAN = {"me": "you ran", "them": "they ran", "mutual": "mutual"}
-_WHO_LEFT = {"me": "you left", "them": "they left", "mutual": "mutual"}
+_WHO_LEFT = {
+    "me": gettext_lazy("you left"),
+    "them": gettext_lazy("they left"),
+    # Translators: who left in a separation: both of them, by agreement.
+    "mutual": pgettext_lazy("who left", "mutual"),
+}
 _SLUG_PREFIX = {"together": "together", "separation": "separation", "reunited": "reunion"}
 _BEFORE_TITLES = {
-    "": "Before we met",
-    "together": "Before we met",
-    "separation": "Before the first separation",
-    "reunited": "Before the first reunion",
+    "": gettext_lazy("Before we met"),
+    "together": gettext_lazy("Before we met"),
+    "separation": gettext_lazy("Before the first separation"),
+    "reunited": gettext_lazy("Before the first reunion"),
 }
 _ONE_DAY = datetime.timedelta(days=1)
 
@@ -109,13 +118,30 @@ class Period:
 
     @property
     def title(self) -> str:
+        """Its name in the active language: "Together", "Separation 2 — you ran"."""
         if self.kind == "before":
-            return _BEFORE_TITLES.get(self.followed_by, "Before")
+            # Translators: the title of the time before the first event of a timeline.
+            return str(_BEFORE_TITLES.get(self.followed_by, pgettext("period", "Before")))
+        number = {"number": self.number}
         if self.kind == "separation":
-            ran = _RAN.get(self.initiator)
-            return f"Separation {self.number} — {ran}" if ran else f"Separation {self.number}"
-        name = "Together" if self.kind == "together" else "Reunited"
-        return name if self.number == 1 else f"{name} ({self.number})"
+            if self.initiator == "me":
+                # Translators: a period's title: the user's 2nd separation, where the user left.
+                return gettext("Separation %(number)s — you ran") % number
+            if self.initiator == "them":
+                return gettext("Separation %(number)s — they ran") % number
+            if self.initiator == "mutual":
+                # Translators: a period's title: a separation both chose.
+                return gettext("Separation %(number)s — mutual") % number
+            return gettext("Separation %(number)s") % number
+        if self.kind == "together":
+            if self.number == 1:
+                # Translators: a period's title: the time the two were together.
+                return pgettext("period", "Together")
+            return gettext("Together (%(number)s)") % number
+        if self.number == 1:
+            # Translators: a period's title: together again after a separation.
+            return pgettext("period", "Reunited")
+        return gettext("Reunited (%(number)s)") % number
 
     @property
     def slug(self) -> str:
@@ -188,8 +214,15 @@ def derive_periods(events: Iterable[EventLike], today: datetime.date) -> list[Pe
         if openers:
             *earlier, last = openers
             notes.extend(
-                f"A {_kind(event)} on {day} was followed by a {_kind(last)} the same day; "
-                "the later one counts."
+                capfirst(
+                    # Translators: a note on a timeline: "A separation on 2025-02-01 was
+                    # followed by a reunion the same day; the later one counts."
+                    gettext(
+                        "%(event)s on %(day)s was followed by %(later)s the same day; "
+                        "the later one counts."
+                    )
+                    % {"event": _an(event), "day": _date(day), "later": _an(last)}
+                )
                 for event in earlier
             )
             opens, note = _step(current, last, day)
@@ -201,7 +234,7 @@ def derive_periods(events: Iterable[EventLike], today: datetime.date) -> list[Pe
                 if opens == "separation":
                     current.initiator = _initiator(last)
                     if current.initiator not in PERSPECTIVES:
-                        notes.append("This separation does not say who left.")
+                        notes.append(gettext("This separation does not say who left."))
                 drafts.append(current)
         current.notes.extend(notes)
         for event in day_events:
@@ -211,18 +244,38 @@ def derive_periods(events: Iterable[EventLike], today: datetime.date) -> list[Pe
                 current.contacts.append(event)
             elif kind not in KNOWN_KINDS:
                 current.notes.append(
-                    f"An event of unknown kind “{kind}” on {day} is listed here "
-                    "but does not change the period."
+                    gettext(
+                        "An event of unknown kind “%(kind)s” on %(day)s is listed here "
+                        "but does not change the period."
+                    )
+                    % {"kind": kind, "day": _date(day)}
                 )
 
     # Nothing can come before date.min, so a "before" period there would have no days at all.
     if len(drafts) > 1 and drafts[1].start == datetime.date.min:
         drafts.pop(0)
     future = len(dated) - len(past)
-    if future:
-        drafts[-1].notes.append(f"Not counted yet: {_count(future)} dated after today.")
-    if undated:
-        drafts[-1].notes.append(f"Left out: {_count(undated)} without a date.")
+    left_out = [
+        (
+            future,
+            ngettext(
+                "Not counted yet: %(n)s event dated after today.",
+                "Not counted yet: %(n)s events dated after today.",
+                future,
+            ),
+        ),
+        (
+            undated,
+            ngettext(
+                "Left out: %(n)s event without a date.",
+                "Left out: %(n)s events without a date.",
+                undated,
+            ),
+        ),
+    ]
+    for n, note in left_out:
+        if n:
+            drafts[-1].notes.append(note % {"n": number_text(n)})
 
     periods = []
     for draft, following in zip(drafts, [*drafts[1:], None], strict=True):
@@ -265,31 +318,48 @@ def _step(current: _Draft, event: EventLike, day: datetime.date) -> tuple[str, s
     if kind == "separation":
         if state != "separation":
             return "separation", ""
+        on = {"day": _date(day)}
         note = (
-            f"Another separation was recorded on {day} while already apart; "
-            "it is counted as part of this one."
+            gettext(
+                "Another separation was recorded on %(day)s while already apart; "
+                "it is counted as part of this one."
+            )
+            % on
         )
         other = _initiator(event)
         if other != current.initiator:
-            note += (
-                f" It records “{_who_left(other)}” where the first said "
-                f"“{_who_left(current.initiator)}”; the first is kept."
-            )
+            # Translators: follows "Another separation was recorded on …"; the quoted words
+            # are who left: "you left", "they left", "mutual" or "not said".
+            note += " " + gettext(
+                "It records “%(other)s” where the first said “%(first)s”; the first is kept."
+            ) % {
+                "other": _who_left(other),
+                "first": _who_left(current.initiator),
+            }
         return "", note
     if kind == "reunion":
         if state == "separation":
             return "reunited", ""
-        note = f"A reunion was recorded on {day} without a separation before it."
+        on = {"day": _date(day)}
+        note = gettext("A reunion was recorded on %(day)s without a separation before it.") % on
         if state == "before":
             return "reunited", note
-        return "", note + " This period continues."
+        return "", note + " " + gettext("This period continues.")
     # A meeting.
     if state == "before":
         return "together", ""
+    on = {"day": _date(day)}
     if state == "separation":
-        note = f"A meeting was recorded on {day} during a separation; it counts as a reunion."
+        note = (
+            gettext(
+                "A meeting was recorded on %(day)s during a separation; it counts as a reunion."
+            )
+            % on
+        )
         return "reunited", note
-    return "", f"Another meeting was recorded on {day}; it does not start a new period."
+    return "", gettext(
+        "Another meeting was recorded on %(day)s; it does not start a new period."
+    ) % on
 
 
 def _day(event: EventLike) -> datetime.date | None:
@@ -308,8 +378,23 @@ def _initiator(event: EventLike) -> str:
 
 
 def _who_left(initiator: str) -> str:
-    return _WHO_LEFT.get(initiator, "not said")
+    # Translators: who left in a separation, when the timeline does not say.
+    return str(_WHO_LEFT.get(initiator) or gettext("not said"))
 
 
-def _count(n: int) -> str:
-    return count_text(n, "event", "events")
+def _an(event: EventLike) -> str:
+    """An opening event, named with its article in the active language: "a separation"."""
+    kind = _kind(event)
+    if kind == "meeting":
+        # Translators: an event of a timeline, with its article, inside a note's sentence.
+        return pgettext("timeline event", "a meeting")
+    if kind == "separation":
+        return pgettext("timeline event", "a separation")
+    return pgettext("timeline event", "a reunion")
+
+
+def _date(day: datetime.date) -> str:
+    """A day in a note: 2025-02-01 in English."""
+    # Translators: the format of a day inside a timeline's notes, in Django's date format
+    # letters (Y-m-d: 2025-02-01); keep it, or write a short date of your language.
+    return date_format(day, pgettext("date in a timeline note", "Y-m-d"))

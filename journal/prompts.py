@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.utils.translation import gettext
 
 PROMPTS_FILE = Path(__file__).resolve().parent / "data" / "prompts.yaml"
 LIBRARY_VERSION = 2
@@ -160,20 +161,29 @@ class Situation:
 
     @property
     def for_whom(self) -> str:
-        return {
-            "runner": "For the one who left",
-            "chaser": "For the one left behind",
-        }.get(self.perspective, "For either side")
+        """Whose side the question is written for, in words (the active language's)."""
+        if self.perspective == "runner":
+            # Translators: why a prompt is shown: it is written for the one who left.
+            return gettext("For the one who left")
+        if self.perspective == "chaser":
+            return gettext("For the one left behind")
+        return gettext("For either side")
 
     @property
     def when(self) -> str:
         """Where in the connection, in words: "day 12 of this separation"."""
+        day = {"day": self.day}
         if self.phase == "separation":
-            return f"day {self.day} of this separation" if self.day else "in this separation"
+            if self.day:
+                # Translators: why a prompt is shown, after "For the one left behind · ".
+                return gettext("day %(day)s of this separation") % day
+            return gettext("in this separation")
         if self.phase == "reunion":
-            return f"day {self.day} since the reunion" if self.day else "since the reunion"
+            if self.day:
+                return gettext("day %(day)s since the reunion") % day
+            return gettext("since the reunion")
         if self.phase == "together":
-            return "while you are together"
+            return gettext("while you are together")
         return ""
 
     @property

@@ -13,6 +13,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 MAX_TAGS = 12
 TAG_MAX_LENGTH = 40
 # Case folding may lengthen a name (ß → ss): three characters per character at most.
@@ -64,30 +67,41 @@ def tag_problem(name: str) -> str | None:
     """Why a normalized name cannot be a tag, or None when it can."""
     shown = name if len(name) <= TAG_MAX_LENGTH else name[:20] + "…"
     if len(name) > TAG_MAX_LENGTH:
-        return (
-            f"the tag “{shown}” is {len(name)} characters long: "
-            f"keep tags to {TAG_MAX_LENGTH} characters"
-        )
+        return ngettext(
+            # Translators: ends a sentence that starts elsewhere, hence the small first letter.
+            "the tag “%(tag)s” is %(length)s character long: keep tags to %(max)s characters",
+            "the tag “%(tag)s” is %(length)s characters long: keep tags to %(max)s characters",
+            len(name),
+        ) % {"tag": shown, "length": len(name), "max": TAG_MAX_LENGTH}
     bad = []
     for char in name:
         if char in FORBIDDEN:
-            label = f"“{char}”"
+            # Translators: a character in quotation marks: “/”.
+            label = _("“%(character)s”") % {"character": char}
         elif unicodedata.category(char) in _CONTROL:
-            label = "a control character"
+            label = _("a control character")
         else:
             continue
         if label not in bad:
             bad.append(label)
     if ".." in name:
-        bad.append("“..”")
+        bad.append(_("“%(character)s”") % {"character": ".."})
     if not bad:
         return None
-    listed = bad[0] if len(bad) == 1 else ", ".join(bad[:-1]) + " and " + bad[-1]
-    return (
-        f"the tag “{_printable(shown)}” holds {listed}, characters tags cannot hold "
-        f"({' '.join(FORBIDDEN.strip(','))}, a comma or two dots in a row). Letters, numbers, "
+    if len(bad) == 1:
+        listed = bad[0]
+    else:
+        # Translators: the last two of a list: "“/”, “?” and a control character".
+        listed = _("%(others)s and %(last)s") % {"others": ", ".join(bad[:-1]), "last": bad[-1]}
+    return _(
+        "the tag “%(tag)s” holds %(listed)s, characters tags cannot hold "
+        "(%(forbidden)s, a comma or two dots in a row). Letters, numbers, "
         "emoji, spaces and marks like : - ' are all fine"
-    )
+    ) % {
+        "tag": _printable(shown),
+        "listed": listed,
+        "forbidden": " ".join(FORBIDDEN.strip(",")),
+    }
 
 
 def clean_tags(parts: Iterable[str]) -> list[str]:
@@ -95,7 +109,14 @@ def clean_tags(parts: Iterable[str]) -> list[str]:
     most MAX_TAGS of them. Raises TagProblem naming the first tag refused."""
     names = unique_tags(parts)
     if len(names) > MAX_TAGS:
-        raise TagProblem(f"use at most {MAX_TAGS} tags on one entry (this one has {len(names)})")
+        raise TagProblem(
+            ngettext(
+                "use at most %(max)s tags on one entry (this one has %(count)s)",
+                "use at most %(max)s tags on one entry (this one has %(count)s)",
+                len(names),
+            )
+            % {"max": MAX_TAGS, "count": len(names)}
+        )
     for name in names:
         reason = tag_problem(name)
         if reason:

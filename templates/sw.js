@@ -69,7 +69,9 @@ self.addEventListener("fetch", (event) => {
           }
           return response;
         })
-        .catch(() => caches.match(request)),
+        // The kept copy varies on Accept-Language, which the precached request did not send
+        // and the page's does: the URL's ?v= names the language already.
+        .catch(() => caches.match(request, { ignoreVary: true })),
     );
     return;
   }

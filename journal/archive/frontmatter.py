@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import translation
+from django.utils.translation import gettext
 
 from ..dates import in_range, span_text
 from ..models import (
@@ -131,7 +134,7 @@ def parse_entry_file(path: str, text: str) -> EntryFile:
     text = text.removeprefix("\ufeff")
     first, newline, rest = text.partition("\n")
     if first.rstrip() != "---" or not newline:
-        raise FormatProblem("it does not start with a front matter block (a line “---”)")
+        raise FormatProblem(gettext("it does not start with a front matter block (a line “---”)"))
     offset = 0
     for line in rest.splitlines(keepends=True):
         if line.rstrip("\r\n").rstrip(" \t") == "---":
@@ -139,28 +142,39 @@ def parse_entry_file(path: str, text: str) -> EntryFile:
             break
         offset += len(line)
     else:
-        raise FormatProblem("its front matter has no closing “---” line")
+        raise FormatProblem(gettext("its front matter has no closing “---” line"))
     _check_sizes(header, body)
     try:
         values_read = _count_values(header)
         values = yaml.load(header, Loader=_FrontMatterLoader)
     except yaml.constructor.ConstructorError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        raise FormatProblem(
-            f"its front matter uses a YAML tag that Mirror does not accept{where}; "
-            "only plain values, lists and text are read"
-        ) from None
+        if mark is None:
+            message = gettext(
+                "its front matter uses a YAML tag that Mirror does not accept; only plain "
+                "values, lists and text are read"
+            )
+        else:
+            message = gettext(
+                "its front matter uses a YAML tag that Mirror does not accept (line "
+                "%(line)s); only plain values, lists and text are read"
+            ) % {"line": mark.line + 2}
+        raise FormatProblem(message) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" near line {mark.line + 2}" if mark is not None else ""
-        raise FormatProblem(f"its front matter is not valid YAML{where}") from None
+        if mark is None:
+            message = gettext("its front matter is not valid YAML")
+        else:
+            message = gettext("its front matter is not valid YAML near line %(line)s") % {
+                "line": mark.line + 2
+            }
+        raise FormatProblem(message) from None
     except RecursionError:
-        raise FormatProblem("its front matter is nested too deeply to read") from None
+        raise FormatProblem(gettext("its front matter is nested too deeply to read")) from None
     if values is None:
         values = {}
     if not isinstance(values, dict):
-        raise FormatProblem("its front matter is not a list of “key: value” lines")
+        raise FormatProblem(gettext("its front matter is not a list of “key: value” lines"))
     if len(values) > FRONT_MATTER_MAX_KEYS:  # keys in a `{…}` mapping, on fewer lines
         raise FormatProblem(_too_many_keys(len(values)))
     return EntryFile(
@@ -180,32 +194,36 @@ def _count_values(header: str) -> int:
     for event in yaml.parse(header, Loader=_FrontMatterLoader):
         if isinstance(event, yaml.AliasEvent):
             raise FormatProblem(
-                "its front matter repeats a value by reference (a YAML alias like *name), "
-                "which Mirror does not read; write the value out instead"
+                gettext(
+                    "its front matter repeats a value by reference (a YAML alias like *name), "
+                    "which Mirror does not read; write the value out instead"
+                )
             )
         if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
             count += 1
             if count > FRONT_MATTER_MAX_VALUES:
                 raise FormatProblem(
-                    f"its front matter holds more than {FRONT_MATTER_MAX_VALUES:,} keys, "
-                    f"values and list items; Mirror reads up to {FRONT_MATTER_MAX_VALUES:,}"
+                    gettext(
+                        "its front matter holds more than %(max)s keys, values and list "
+                        "items; Mirror reads up to %(max)s"
+                    )
+                    % {"max": intcomma(FRONT_MATTER_MAX_VALUES)}
                 )
     return count
 
 
 def _too_many_keys(count: int) -> str:
-    return (
-        f"its front matter has {count:,} keys; Mirror reads up to {FRONT_MATTER_MAX_KEYS:,} "
-        "(an exported file has 14)"
-    )
+    return gettext(
+        "its front matter has %(count)s keys; Mirror reads up to %(max)s (an exported file has 14)"
+    ) % {"count": intcomma(count), "max": intcomma(FRONT_MATTER_MAX_KEYS)}
 
 
 def _check_sizes(header: str, body: str) -> None:
     """The limits that need no YAML: checked first, so a hostile file costs nothing more."""
     if len(header) > FRONT_MATTER_MAX_CHARS:
         raise FormatProblem(
-            f"its front matter is {len(header):,} characters long; Mirror reads up to "
-            f"{FRONT_MATTER_MAX_CHARS:,}"
+            gettext("its front matter is %(length)s characters long; Mirror reads up to %(max)s")
+            % {"length": intcomma(len(header)), "max": intcomma(FRONT_MATTER_MAX_CHARS)}
         )
     # Each top-level key starts a line at the margin; list items, continued values and
     # comments do not. This is at least the number of keys YAML would find there.
@@ -214,8 +232,10 @@ def _check_sizes(header: str, body: str) -> None:
         raise FormatProblem(_too_many_keys(keys))
     if len(body) > BODY_MAX_LENGTH:
         raise FormatProblem(
-            f"the body is {len(body):,} characters; Mirror keeps entries up to "
-            f"{BODY_MAX_LENGTH:,} characters"
+            gettext(
+                "the body is %(length)s characters; Mirror keeps entries up to %(max)s characters"
+            )
+            % {"length": intcomma(len(body)), "max": intcomma(BODY_MAX_LENGTH)}
         )
 
 
@@ -228,24 +248,38 @@ def read_text(value, key: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise FormatProblem(f"the {key} must be text, not a list or a mapping")
+        raise FormatProblem(
+            # Translators: %(key)s is a key of the front matter, as the file writes it (title,
+            # tags, date…).
+            gettext("the %(key)s must be text, not a list or a mapping") % {"key": key}
+        )
     text = str(value)
     if _UNSTORABLE.search(text):
-        raise FormatProblem(f"the {key} holds a character that text cannot hold")
+        raise FormatProblem(
+            gettext("the %(key)s holds a character that text cannot hold") % {"key": key}
+        )
     return text
 
 
 def read_date(value, what: str = "date") -> dt.date:
     text = read_text(value, what).strip()
     if not _DATE.match(text):
-        raise FormatProblem(f"the {what} “{text[:40]}” is not a date like 2025-03-14")
+        raise FormatProblem(
+            gettext("the %(key)s “%(value)s” is not a date like 2025-03-14")
+            % {"key": what, "value": text[:40]}
+        )
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise FormatProblem(f"the {what} {text} is not a real date") from None
+        raise FormatProblem(
+            gettext("the %(key)s %(value)s is not a real date") % {"key": what, "value": text}
+        ) from None
     if not in_range(day):
         raise FormatProblem(
-            f"the {what} {text} is outside the dates Mirror keeps ({span_text()}): check its year"
+            gettext(
+                "the %(key)s %(value)s is outside the dates Mirror keeps (%(span)s): check its year"
+            )
+            % {"key": what, "value": text, "span": span_text()}
         )
     return day
 
@@ -258,12 +292,19 @@ def read_moment(value, key: str, zone) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise FormatProblem(
-            f"the {key} time “{text[:40]}” is not a date and time like 2025-03-14T07:12:03+01:00"
+            gettext(
+                # Translators: %(key)s is "created" or "updated", keys of the front matter.
+                "the %(key)s time “%(value)s” is not a date and time like 2025-03-14T07:12:03+01:00"
+            )
+            % {"key": key, "value": text[:40]}
         ) from None
     if not in_range(moment.date()):
         raise FormatProblem(
-            f"the {key} time {text} is outside the dates Mirror keeps ({span_text()}): "
-            "correct it, or delete the line"
+            gettext(
+                "the %(key)s time %(value)s is outside the dates Mirror keeps (%(span)s): "
+                "correct it, or delete the line"
+            )
+            % {"key": key, "value": text, "span": span_text()}
         )
     moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
     # In UTC: any offset Python reads (up to a day) is kept as the same moment, where
@@ -279,8 +320,11 @@ def read_id(value) -> uuid.UUID | None:
         return uuid.UUID(text)
     except ValueError:
         raise FormatProblem(
-            f"the id “{text[:40]}” is not a Mirror entry id; delete the id line to import "
-            "the file as a new entry"
+            gettext(
+                "the id “%(value)s” is not a Mirror entry id; delete the id line to import "
+                "the file as a new entry"
+            )
+            % {"value": text[:40]}
         ) from None
 
 
@@ -300,10 +344,15 @@ def read_choice(value, key: str, choices) -> str:
     text = read_text(value, key).strip().lower()
     if not text:
         return ""
-    known = {v: v for v in choices.values} | {label.lower(): v for v, label in choices.choices}
+    # A label in English, as files have always been read, or in the language of the page.
+    with translation.override("en"):
+        english = {str(label).lower(): v for v, label in choices.choices}
+    labels = {str(label).lower(): v for v, label in choices.choices}
+    known = {v: v for v in choices.values} | english | labels
     if text not in known:
         raise FormatProblem(
-            f"the {key} “{text[:40]}” is not one Mirror knows ({', '.join(choices.values)})"
+            gettext("the %(key)s “%(value)s” is not one Mirror knows (%(values)s)")
+            % {"key": key, "value": text[:40], "values": ", ".join(choices.values)}
         )
     return known[text]
 
@@ -314,7 +363,9 @@ def read_mood(value) -> int | None:
         return None
     # ASCII digits only: "²" is a digit to str.isdigit and not a number to int().
     if text not in {"1", "2", "3", "4", "5"}:
-        raise FormatProblem(f"the mood “{text[:40]}” is not a number from 1 to 5")
+        raise FormatProblem(
+            gettext("the mood “%(value)s” is not a number from 1 to 5") % {"value": text[:40]}
+        )
     return int(text)
 
 

@@ -10,8 +10,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from ..markdown import MarkdownRefused
 from ..models import (
@@ -33,7 +35,6 @@ from ..tags import (
     tag_key,
     unique_tags,
 )
-from ..text import count_text
 from .frontmatter import (
     EntryFile,
     FormatProblem,
@@ -55,6 +56,7 @@ from .reading import (
     read_archive,
 )
 from .sources import SourceEntry, left_out
+from .sources.base import TAGS_BEYOND
 from .timeline_file import EventRecord, note_key, parse_timeline
 from .upload import read_upload
 
@@ -75,15 +77,35 @@ class ImportResult:
     skipped: dict = field(default_factory=dict)  # what was left out, and why: reason → count
 
     def summary(self) -> str:
-        text = (
-            f"Import complete: {self.created} new, {self.unchanged} already here"
-            + (f", {self.updated} updated" if self.updated else "")
-            + "; "
-            + f"{count_text(self.events_created, 'timeline event', 'timeline events')} added, "
-            f"{self.events_unchanged} already there."
-        )
+        values = {
+            "new": self.created,
+            "already": self.unchanged,
+            "updated": self.updated,
+            "events": intcomma(self.events_created),
+            "events_already": self.events_unchanged,
+        }
+        if self.updated:
+            text = ngettext(
+                "Import complete: %(new)s new, %(already)s already here, %(updated)s updated; "
+                "%(events)s timeline event added, %(events_already)s already there.",
+                "Import complete: %(new)s new, %(already)s already here, %(updated)s updated; "
+                "%(events)s timeline events added, %(events_already)s already there.",
+                self.events_created,
+            )
+        else:
+            text = ngettext(
+                "Import complete: %(new)s new, %(already)s already here; "
+                "%(events)s timeline event added, %(events_already)s already there.",
+                "Import complete: %(new)s new, %(already)s already here; "
+                "%(events)s timeline events added, %(events_already)s already there.",
+                self.events_created,
+            )
+        text %= values
         if self.skipped:
-            text += f" Left out: {', '.join(left_out(self.skipped))}."
+            # Translators: what an import did not bring in: "Left out: 2 photos, 1 place."
+            text += " " + gettext("Left out: %(list)s.") % {
+                "list": ", ".join(left_out(self.skipped))
+            }
         return text
 
 
@@ -116,12 +138,13 @@ def journal_import(*, user, archive_file) -> ImportResult:
     )
 
 
+# The apps' own names are not translated.
 SOURCE_NAMES = {
-    "mirror": "Mirror's export",
+    "mirror": gettext_lazy("Mirror's export"),
     "dayone": "Day One",
     "jrnl": "jrnl",
     "daylio": "Daylio",
-    "markdown": "Markdown notes",
+    "markdown": gettext_lazy("Markdown notes"),
 }
 
 
@@ -141,7 +164,7 @@ class ImportPreview:
 
     @property
     def source_name(self) -> str:
-        return SOURCE_NAMES.get(self.source, self.source)
+        return str(SOURCE_NAMES.get(self.source, self.source))
 
     @property
     def total(self) -> int:
@@ -208,12 +231,15 @@ def plan_upload(user, archive_file) -> Planned:
             problems.append(f"{entry.where}: {problem}")
             continue
         if plan.id in seen_ids:
-            problems.append(f"{entry.where}: it is the same entry as {seen_ids[plan.id]}")
+            problems.append(
+                f"{entry.where}: "
+                + gettext("it is the same entry as %(other)s") % {"other": seen_ids[plan.id]}
+            )
             continue
         seen_ids[plan.id] = entry.where
         plans.append(plan)
     if not plans and not problems:
-        problems.append("The file holds no entries to import.")
+        problems.append(gettext("The file holds no entries to import."))
     if problems:
         raise ImportRejected(problems)
     _match_without_id(user, plans, _owned_entries(user, list(seen_ids)))
@@ -233,7 +259,11 @@ def _plan_mirror_archive(user, archive_file) -> tuple[list["_EntryPlan"], list[E
             continue
         if plan.id is not None:
             if plan.id in seen_ids:
-                problems.append(f"{path}: the id {plan.id} is also the id of {seen_ids[plan.id]}")
+                problems.append(
+                    f"{path}: "
+                    + gettext("the id %(id)s is also the id of %(other)s")
+                    % {"id": plan.id, "other": seen_ids[plan.id]}
+                )
                 continue
             seen_ids[plan.id] = path
         parsed.append(plan)
@@ -251,7 +281,9 @@ def _plan_mirror_archive(user, archive_file) -> tuple[list["_EntryPlan"], list[E
     for plan in parsed:
         if plan.entry is None and "written_on" not in plan.values:
             problems.append(
-                f"{plan.path}: a new entry needs its date, a line like “date: 2025-03-14”"
+                f"{plan.path}: "
+                # Translators: keep “date:”, the key of the file's front matter, in English.
+                + gettext("a new entry needs its date, a line like “date: 2025-03-14”")
             )
     if problems:
         raise ImportRejected(problems)
@@ -283,8 +315,11 @@ def _plan_entry(file: EntryFile, *, user) -> _EntryPlan:
         title = read_text(raw["title"], "title")
         if len(title) > TITLE_MAX_LENGTH:
             raise FormatProblem(
-                f"the title is {len(title):,} characters; Mirror keeps titles up to "
-                f"{TITLE_MAX_LENGTH} characters"
+                gettext(
+                    "the title is %(length)s characters; Mirror keeps titles up to "
+                    "%(max)s characters"
+                )
+                % {"length": intcomma(len(title)), "max": TITLE_MAX_LENGTH}
             )
         values["title"] = title
     if "kind" in raw:
@@ -304,7 +339,7 @@ def _plan_entry(file: EntryFile, *, user) -> _EntryPlan:
         except TagProblem as problem:
             raise FormatProblem(str(problem)) from None
     if not file.body.strip():
-        raise FormatProblem("there is no text after the front matter")
+        raise FormatProblem(gettext("there is no text after the front matter"))
     return _EntryPlan(
         path=file.path,
         id=read_id(raw.get("id")),
@@ -334,7 +369,7 @@ def _plan_source(user, entry: SourceEntry, skipped: Counter) -> _EntryPlan:
         title, body = "", title
     tags = unique_tags(repair_tag(name)[:TAG_MAX_LENGTH] for name in entry.tags)
     if len(tags) > MAX_TAGS:
-        skipped[f"tags beyond {MAX_TAGS} on one entry"] += len(tags) - MAX_TAGS
+        skipped[TAGS_BEYOND] += len(tags) - MAX_TAGS
         tags = tags[:MAX_TAGS]
     values: dict = {"written_on": day, "title": title}
     if entry.mood is not None:
@@ -435,9 +470,13 @@ def _in_time(deadline: float, path: str) -> None:
     if time.monotonic() > deadline:
         raise ImportRejected(
             [
-                f"{path}: the import stopped here, after {MAX_IMPORT_SECONDS} s, the longest "
-                "Mirror spends on one. Import the archive in parts: export a range of dates "
-                "(or one period) at a time."
+                f"{path}: "
+                + gettext(
+                    "the import stopped here, after %(seconds)s s, the longest Mirror spends "
+                    "on one. Import the archive in parts: export a range of dates (or one "
+                    "period) at a time."
+                )
+                % {"seconds": MAX_IMPORT_SECONDS}
             ]
         )
 
@@ -583,7 +622,11 @@ def _restore_events(user, records: list[EventRecord], *, deadline: float) -> tup
             )
         except RENDER_REFUSALS as refused:
             problems.append(
-                f"{TIMELINE}: the note of the {record.kind} on {record.occurred_on}: {refused}"
+                f"{TIMELINE}: "
+                # Translators: "the note of the separation on 2025-03-14: <why it is refused>";
+                # the kind of event is as timeline.md writes it, in English.
+                + gettext("the note of the %(kind)s on %(day)s: %(reason)s")
+                % {"kind": record.kind, "day": record.occurred_on, "reason": refused}
             )
             continue
         created += 1

@@ -6,6 +6,10 @@ import struct
 import zipfile
 import zlib
 
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
 from ..models import (
     BODY_MAX_LENGTH,
 )
@@ -74,29 +78,41 @@ def open_zip(archive_file) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
         if listed > MAX_ARCHIVE_FILES:
             raise ImportRejected(
                 [
-                    f"The archive holds more than {MAX_ARCHIVE_FILES:,} files; Mirror imports "
-                    f"at most {MAX_ARCHIVE_FILES:,}."
+                    gettext(
+                        "The archive holds more than %(max)s files; Mirror imports at most %(max)s."
+                    )
+                    % {"max": intcomma(MAX_ARCHIVE_FILES)}
                 ]
             )
         archive = zipfile.ZipFile(archive_file)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise ImportRejected(
-            ["This file is not a zip archive. Choose the .zip file that Mirror's export made."]
+            [
+                gettext(
+                    "This file is not a zip archive. Choose the .zip file that Mirror's export "
+                    "made."
+                )
+            ]
         ) from None
     infos = archive.infolist()
     problems = []
     for info in infos:
         if _unsafe_name(info.filename):
             problems.append(
-                f"{info.filename!r}: a path that leaves the archive's folder is not allowed."
+                f"{info.filename!r}: "
+                + gettext("a path that leaves the archive's folder is not allowed.")
             )
         elif (info.external_attr >> 16) & 0o170000 == _SYMLINK:
-            problems.append(f"{info.filename}: the archive holds a link, which is not allowed.")
+            problems.append(
+                f"{info.filename}: " + gettext("the archive holds a link, which is not allowed.")
+            )
         elif info.flag_bits & 0x1:
-            problems.append(f"{info.filename}: password-protected files cannot be imported.")
+            problems.append(
+                f"{info.filename}: " + gettext("password-protected files cannot be imported.")
+            )
     names = [info.filename for info in infos]
     if len(set(names)) != len(names):
-        problems.append("The archive holds two files with the same name.")
+        problems.append(gettext("The archive holds two files with the same name."))
     if problems:
         archive.close()
         raise ImportRejected(problems)
@@ -114,20 +130,28 @@ def read_text_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError):
         raise ImportRejected(
             [
-                f"{info.filename}: the file is damaged or larger than the archive says "
-                "(Mirror stopped reading it). Export again and import the new zip."
+                f"{info.filename}: "
+                + gettext(
+                    "the file is damaged or larger than the archive says (Mirror stopped "
+                    "reading it). Export again and import the new zip."
+                )
             ]
         ) from None
     if len(data) > limit:
         raise ImportRejected(
-            [f"{info.filename}: the file is larger than the archive says; the import was stopped."]
+            [
+                f"{info.filename}: "
+                + gettext("the file is larger than the archive says; the import was stopped.")
+            ]
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise FormatProblem("the file is not UTF-8 text; save it as UTF-8 and try again") from None
+        raise FormatProblem(
+            gettext("the file is not UTF-8 text; save it as UTF-8 and try again")
+        ) from None
     if "\x00" in text:
-        raise FormatProblem("the file holds a NUL character, which text cannot hold")
+        raise FormatProblem(gettext("the file holds a NUL character, which text cannot hold"))
     return text
 
 
@@ -199,41 +223,61 @@ def _check_members(members: list[tuple[str, zipfile.ZipInfo]]) -> None:
     if entries > MAX_ENTRY_FILES:
         raise ImportRejected(
             [
-                f"The archive holds {entries:,} entry files; Mirror imports up to "
-                f"{MAX_ENTRY_FILES:,} entries at a time. Export a range of dates (or one "
-                "period), or split the archive, and import each part."
+                gettext(
+                    "The archive holds %(count)s entry files; Mirror imports up to %(max)s "
+                    "entries at a time. Export a range of dates (or one period), or split the "
+                    "archive, and import each part."
+                )
+                % {"count": intcomma(entries), "max": intcomma(MAX_ENTRY_FILES)}
             ]
         )
     problems = []
     for path, info in members:
         limit = MAX_ENTRY_FILE_BYTES if _is_entry(path) else MAX_TIMELINE_BYTES
         if info.file_size > limit:
-            problems.append(f"{path}: the file is {_size(info.file_size)}; {_too_large(path)}")
+            problems.append(f"{path}: {_too_large(path, info.file_size)}")
     if problems:
         raise ImportRejected(problems)
     declared = sum(info.file_size for _, info in members)
     if declared > MAX_ARCHIVE_BYTES:
         raise ImportRejected(
             [
-                f"The archive unpacks to {_size(declared)}; Mirror imports at most "
-                f"{_size(MAX_ARCHIVE_BYTES)}."
+                gettext("The archive unpacks to %(size)s; Mirror imports at most %(max)s.")
+                % {"size": _size(declared), "max": _size(MAX_ARCHIVE_BYTES)}
             ]
         )
 
 
-def _too_large(path: str) -> str:
+def _too_large(path: str, size: int) -> str:
     if _is_entry(path):
-        return (
-            f"Mirror reads entry files up to {_size(MAX_ENTRY_FILE_BYTES)} (an entry keeps up "
-            f"to {BODY_MAX_LENGTH:,} characters)"
-        )
-    return f"Mirror reads a timeline of up to {_size(MAX_TIMELINE_BYTES)}"
+        return gettext(
+            "the file is %(size)s; Mirror reads entry files up to %(max)s (an entry keeps up "
+            "to %(characters)s characters)"
+        ) % {
+            "size": _size(size),
+            "max": _size(MAX_ENTRY_FILE_BYTES),
+            "characters": intcomma(BODY_MAX_LENGTH),
+        }
+    return gettext("the file is %(size)s; Mirror reads a timeline of up to %(max)s") % {
+        "size": _size(size),
+        "max": _size(MAX_TIMELINE_BYTES),
+    }
 
 
 def _size(size: int) -> str:
+    """A file's size as people read it: 512 KB, 1.5 MB, 12 MB (in the active language's
+    numbers)."""
     if size < 2**20:
-        return f"{size / 2**10:,.0f} KB"
-    return f"{size / 2**20:,.1f} MB".replace(".0 MB", " MB")
+        # Translators: a size in kilobytes: "512 KB".
+        return gettext("%(number)s KB") % {
+            "number": number_format(round(size / 2**10), force_grouping=True)
+        }
+    megabytes = round(size / 2**20, 1)
+    places = 0 if megabytes == int(megabytes) else 1
+    # Translators: a size in megabytes: "1.5 MB".
+    return gettext("%(number)s MB") % {
+        "number": number_format(megabytes, decimal_pos=places, force_grouping=True)
+    }
 
 
 def _read_members(
@@ -267,17 +311,23 @@ def _read_members(
         if values_budget < 0:
             raise ImportRejected(
                 [
-                    f"{path}: with this file, the front matter of the archive holds more than "
-                    f"{MAX_ARCHIVE_VALUES:,} keys, values and list items; Mirror imports up to "
-                    f"{MAX_ARCHIVE_VALUES:,} at a time. Split the archive and import each part."
+                    f"{path}: "
+                    + gettext(
+                        "with this file, the front matter of the archive holds more than "
+                        "%(max)s keys, values and list items; Mirror imports up to %(max)s at a "
+                        "time. Split the archive and import each part."
+                    )
+                    % {"max": intcomma(MAX_ARCHIVE_VALUES)}
                 ]
             )
         files.append(file)
     if not files and timeline_text is None and not problems:
         raise ImportRejected(
             [
-                "The archive holds no entries/…md files and no timeline.md: is it a zip made "
-                "by Mirror's export?"
+                gettext(
+                    "The archive holds no entries/…md files and no timeline.md: is it a zip "
+                    "made by Mirror's export?"
+                )
             ]
         )
     return files, timeline_text, problems
@@ -285,8 +335,18 @@ def _read_members(
 
 def event_problems(events: list[EventRecord]) -> list[str]:
     return [
-        f"{TIMELINE}: the note of the {event.kind} on {event.occurred_on} is "
-        f"{len(event.note):,} characters; Mirror keeps notes up to {BODY_MAX_LENGTH:,} characters"
+        f"{TIMELINE}: "
+        + gettext(
+            # Translators: the kind of event is as timeline.md writes it, in English.
+            "the note of the %(kind)s on %(day)s is %(length)s characters; Mirror keeps notes "
+            "up to %(max)s characters"
+        )
+        % {
+            "kind": event.kind,
+            "day": event.occurred_on,
+            "length": intcomma(len(event.note)),
+            "max": intcomma(BODY_MAX_LENGTH),
+        }
         for event in events
         if len(event.note) > BODY_MAX_LENGTH
     ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from ..models import (
     Entry,
@@ -59,10 +60,15 @@ class Selection:
         return entries
 
     def describe(self) -> str:
+        """What the export holds, in words for its documents: "the whole journal",
+        "Separation 2, 2025-03-14 to 2025-04-02"."""
         if self.is_everything:
-            return "the whole journal"
+            return gettext("the whole journal")
         span = _span(self.first_day, self.last_day)
-        return f"{self.period.title}, {span}" if self.period else span
+        if self.period:
+            # Translators: a period of the timeline and the dates an export takes from it.
+            return gettext("%(period)s, %(span)s") % {"period": self.period.title, "span": span}
+        return span
 
     def filename(self, today: dt.date, extension: str) -> str:
         """mirror-journal-2026-11-24.zip; one period or a range says so before the date."""
@@ -76,10 +82,14 @@ class Selection:
 
 def _span(first: dt.date | None, last: dt.date | None) -> str:
     if first and last:
-        return f"{first} to {last}"
+        return gettext("%(first)s to %(last)s") % {"first": first, "last": last}
     if first:
-        return f"from {first}"
-    return f"until {last}" if last else "all dates"
+        # Translators: the dates an export takes: "from 2025-03-14".
+        return gettext("from %(day)s") % {"day": first}
+    if last:
+        # Translators: the dates an export takes: "until 2025-03-14".
+        return gettext("until %(day)s") % {"day": last}
+    return gettext("all dates")
 
 
 def export_entries(user, selection: Selection) -> QuerySet:

@@ -6,6 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import gettext, gettext_lazy
+
 from ..models import (
     EventKind,
     Initiator,
@@ -15,7 +18,10 @@ from .plain import markdown_text, note_lines
 
 # The timeline -----------------------------------------------------------------------------
 
-TIMELINE_HELP = (
+# Read by people only: the import skips every line that is not a list item.
+TIMELINE_HELP = gettext_lazy(
+    # Translators: keep the kinds of event (meeting, separation…) and who left (me, them,
+    # mutual) in English: they are what timeline.md writes and an import reads.
     "The events of the connection, oldest first, one list item per event: its date, its kind "
     "(meeting, separation, contact, urge, reunion or milestone), for a separation who left "
     "(me, them or mutual), then a colon and the note. Further lines of a note are indented "
@@ -45,11 +51,13 @@ def event_line(event, *, as_text: bool = False) -> str:
 
 def timeline_list(events: Iterable, *, as_text: bool = False) -> str:
     lines = [event_line(event, as_text=as_text) for event in events]
-    return "\n".join(lines) + "\n" if lines else "No timeline events.\n"
+    return "\n".join(lines) + "\n" if lines else gettext("No timeline events.") + "\n"
 
 
 def timeline_file(events: Iterable) -> str:
-    return f"# Timeline\n\n{TIMELINE_HELP}\n\n{timeline_list(events)}"
+    # Translators: the heading of timeline.md, the user's timeline of events.
+    heading = gettext("Timeline")
+    return f"# {heading}\n\n{TIMELINE_HELP}\n\n{timeline_list(events)}"
 
 
 @dataclass
@@ -92,14 +100,21 @@ def parse_timeline(
             heads += 1
             if max_events is not None and heads > max_events:
                 problems.append(
-                    f"{path}: it lists more than {max_events:,} events; Mirror imports up to "
-                    f"{max_events:,} at a time"
+                    f"{path}: "
+                    + gettext(
+                        "it lists more than %(max)s events; Mirror imports up to %(max)s at a time"
+                    )
+                    % {"max": intcomma(max_events)}
                 )
                 return events, problems
             try:
                 current = _event_head(line)
             except FormatProblem as problem:
-                problems.append(f"{path}, line {number}: {problem}")
+                problems.append(
+                    # Translators: where a problem is, and what: "timeline.md, line 3: …".
+                    gettext("%(path)s, line %(number)s: %(problem)s")
+                    % {"path": path, "number": number, "problem": problem}
+                )
         elif current is not None and line.startswith(("  ", "\t")):
             current["note"].append(line[1:] if line.startswith("\t") else line[2:])
         elif current is not None and not line.strip():
@@ -114,16 +129,26 @@ def parse_timeline(
 def _event_head(line: str) -> dict:
     match = _EVENT.match(line.rstrip())
     if not match:
-        raise FormatProblem("an event reads like “- 2025-03-14 separation (who left: me): a note”")
+        raise FormatProblem(
+            # Translators: keep the example's “separation (who left: me)” in English.
+            gettext("an event reads like “- 2025-03-14 separation (who left: me): a note”")
+        )
     kind = match["kind"].lower()
     if kind not in EventKind.values:
         raise FormatProblem(
-            f"“{match['kind'][:40]}” is not a kind of event Mirror knows "
-            "(meeting, separation, contact, urge, reunion, milestone)"
+            gettext(
+                # Translators: keep the kinds of event in parentheses in English.
+                "“%(kind)s” is not a kind of event Mirror knows "
+                "(meeting, separation, contact, urge, reunion, milestone)"
+            )
+            % {"kind": match["kind"][:40]}
         )
     who = (match["who"] or "").lower()
     if who and who not in Initiator.values:
-        raise FormatProblem(f"who left is “{who[:40]}”; write me, them or mutual")
+        raise FormatProblem(
+            # Translators: keep “who left”, me, them and mutual in English: timeline.md's words.
+            gettext("who left is “%(who)s”; write me, them or mutual") % {"who": who[:40]}
+        )
     note = match["note"] or ""
     return {
         "occurred_on": read_date(match["date"]),

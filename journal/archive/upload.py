@@ -5,10 +5,12 @@ when it holds a journal's JSON, else a vault of Markdown notes. A text file is j
 export, jrnl's journal file or Daylio's CSV. Anything else is refused with what Mirror
 reads."""
 
+from django.utils.translation import gettext, gettext_lazy
+
 from .reading import MAX_ARCHIVE_BYTES, ImportRejected, _members, _worth_reading, open_zip
 from .sources import Format, SourceRead, daylio, dayone, detect, jrnl, markdown_notes
 
-UNKNOWN = (
+UNKNOWN = gettext_lazy(
     "Mirror does not know this file. It imports Mirror's own export (.zip), Day One's export "
     "(.zip), jrnl's journal file or its JSON export, Daylio's CSV export, and Obsidian vaults "
     "or other Markdown notes as a .zip."
@@ -28,16 +30,19 @@ def read_upload(upload) -> SourceRead | None:
     if len(data) > MAX_ARCHIVE_BYTES:
         raise ImportRejected(
             [
-                f"The file is larger than {MAX_ARCHIVE_BYTES // 2**20} MB of text, the most "
-                "Mirror imports at once. Export a range of dates and import each part."
+                gettext(
+                    "The file is larger than %(size)s MB of text, the most Mirror imports at "
+                    "once. Export a range of dates and import each part."
+                )
+                % {"size": MAX_ARCHIVE_BYTES // 2**20}
             ]
         )
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        raise ImportRejected([UNKNOWN]) from None
+        raise ImportRejected([str(UNKNOWN)]) from None
     if "\x00" in text:
-        raise ImportRejected(["The file holds a NUL character, which text cannot hold."])
+        raise ImportRejected([gettext("The file holds a NUL character, which text cannot hold.")])
     found = detect(text)
     if found == Format.JRNL_JSON:
         return _checked(jrnl.read_json(jrnl.parse_json(text)))
@@ -45,7 +50,7 @@ def read_upload(upload) -> SourceRead | None:
         return _checked(jrnl.read_text(text))
     if found == Format.DAYLIO:
         return _checked(daylio.read_csv(text))
-    raise ImportRejected([UNKNOWN])
+    raise ImportRejected([str(UNKNOWN)])
 
 
 def _read_zip(upload) -> SourceRead | None:
@@ -57,7 +62,7 @@ def _read_zip(upload) -> SourceRead | None:
             return _checked(dayone.read_zip(archive, infos))
         if markdown_notes.notes_in(infos):
             return _checked(markdown_notes.read_zip(archive, infos))
-    raise ImportRejected([UNKNOWN])
+    raise ImportRejected([str(UNKNOWN)])
 
 
 def _checked(read: SourceRead) -> SourceRead:

@@ -9,7 +9,9 @@ import zipfile
 from collections.abc import Iterator
 from functools import lru_cache
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 
 from ..models import (
     Entry,
@@ -17,7 +19,6 @@ from ..models import (
     Stage,
 )
 from ..periods import Period
-from ..text import count_text
 from ..timeline import Timeline
 from .frontmatter import list_line, local_moment, moment_text, scalar_line
 from .selection import Selection, entries_with_tags, export_entries, selected_events
@@ -92,70 +93,103 @@ class _FileNames:
 
 # The zip ----------------------------------------------------------------------------------
 
-README = """\
-# Your Mirror journal
-
-Exported from Mirror on {today}: {selection} ({count}).
-
-## What this archive holds
-
-- `entries/YYYY/YYYY-MM-DD-<title>.md`: one file per entry, named after its date and title.
-  Each file starts with a front matter block between two `---` lines, then the entry's text
-  exactly as you wrote it (Markdown). Any Markdown editor opens it; Obsidian shows the front
-  matter as the note's properties.
-- `timeline.md`: your timeline of meetings, separations, contacts, urges, reunions and
-  milestones, one list item per event.
-- `README.md`: this file.
-
-## The front matter
-
-Every file has the same keys, in the same order:
-
-- `id`: the entry's id in Mirror, how an import recognises it. Delete this line to import the
-  file as a new entry.
-- `date`: the day the entry is about, like 2025-03-14.
-- `title`: the entry's title.
-- `kind`: reflection, letter (an unsent letter), dream or sign.
-- `mood`: 1 (very low) to 5 (bright).
-- `feelings`: a list, e.g. `[fear, longing]`, from: {feelings}.
-- `stage`: one of {stages}.
-- `perspective` and `period`: where the entry falls on your timeline (runner, chaser or both
-  in a separation). Mirror works these out from the timeline; an import ignores them.
-- `prompt`: the question the entry answers, in the words it had when you wrote.
-- `tags`: a list, e.g. `[mirror, family]` (a comma-separated line works too).
-- `created`, `updated`: when the entry was written and last changed, with your time zone's
-  offset from UTC.
-
-A key with nothing after the colon is not set, and `[]` is an empty list.
-
-## timeline.md
-
-{timeline_help} For example:
-
-    - 2025-03-14 separation (who left: them): They said they needed space.
-    - 2025-04-02 contact: A short message on my birthday.
-
-## Bringing it back
-
-Sign in to Mirror, open Import (`/import/`) and choose this zip. You can edit files first in
-any text editor or in Obsidian. An entry whose `id` is already in your journal is updated
-when its file changed and left alone otherwise; any other file becomes a new entry. Events in
-`timeline.md` are added unless the same event is already on your timeline. A key you remove
-keeps the entry's value; an empty key clears it. Importing the same archive twice changes
-nothing the second time, and if any file has a problem, nothing is imported and every
-problem is listed.
-"""
-
 
 def readme(*, today: dt.date, selection: Selection, count: int) -> str:
-    return README.format(
-        today=today,
-        selection=selection.describe(),
-        count=count_text(count, "entry", "entries"),
-        feelings=", ".join(Feeling.values),
-        stages=", ".join(Stage.values),
-        timeline_help=TIMELINE_HELP,
+    """The zip's README.md, in the language of the export. Its headings are read by no
+    program; the keys and file names it quotes are the archive's format, never translated."""
+    values = {
+        "today": today,
+        "selection": selection.describe(),
+        "count": intcomma(count),
+        "feelings": ", ".join(Feeling.values),
+        "stages": ", ".join(Stage.values),
+        "timeline_help": TIMELINE_HELP,
+    }
+    sections = (
+        ngettext(
+            "# Your Mirror journal\n"
+            "\n"
+            "Exported from Mirror on %(today)s: %(selection)s (%(count)s entry).\n",
+            "# Your Mirror journal\n"
+            "\n"
+            "Exported from Mirror on %(today)s: %(selection)s (%(count)s entries).\n",
+            count,
+        ),
+        gettext(
+            # Translators: keep the file names and the Markdown (`…`, `---`) as they are.
+            "## What this archive holds\n"
+            "\n"
+            "- `entries/YYYY/YYYY-MM-DD-<title>.md`: one file per entry, named after its date "
+            "and title.\n"
+            "  Each file starts with a front matter block between two `---` lines, then the "
+            "entry's text\n"
+            "  exactly as you wrote it (Markdown). Any Markdown editor opens it; Obsidian shows "
+            "the front\n"
+            "  matter as the note's properties.\n"
+            "- `timeline.md`: your timeline of meetings, separations, contacts, urges, reunions "
+            "and\n"
+            "  milestones, one list item per event.\n"
+            "- `README.md`: this file.\n"
+        ),
+        gettext(
+            # Translators: keep the keys in backticks (`id`, `date`…) and the values a file holds
+            # (reflection, letter, dream, sign, runner, chaser) in English: an import reads them.
+            "## The front matter\n"
+            "\n"
+            "Every file has the same keys, in the same order:\n"
+            "\n"
+            "- `id`: the entry's id in Mirror, how an import recognises it. Delete this line to "
+            "import the\n"
+            "  file as a new entry.\n"
+            "- `date`: the day the entry is about, like 2025-03-14.\n"
+            "- `title`: the entry's title.\n"
+            "- `kind`: reflection, letter (an unsent letter), dream or sign.\n"
+            "- `mood`: 1 (very low) to 5 (bright).\n"
+            "- `feelings`: a list, e.g. `[fear, longing]`, from: %(feelings)s.\n"
+            "- `stage`: one of %(stages)s.\n"
+            "- `perspective` and `period`: where the entry falls on your timeline (runner, "
+            "chaser or both\n"
+            "  in a separation). Mirror works these out from the timeline; an import ignores "
+            "them.\n"
+            "- `prompt`: the question the entry answers, in the words it had when you wrote.\n"
+            "- `tags`: a list, e.g. `[mirror, family]` (a comma-separated line works too).\n"
+            "- `created`, `updated`: when the entry was written and last changed, with your "
+            "time zone's\n"
+            "  offset from UTC.\n"
+            "\n"
+            "A key with nothing after the colon is not set, and `[]` is an empty list.\n"
+        ),
+        gettext(
+            # Translators: in the two example lines, keep the dates, the kinds of event and
+            # "(who left: them)" in English (an import reads them); the notes after the colons
+            # are words to translate.
+            "## timeline.md\n"
+            "\n"
+            "%(timeline_help)s For example:\n"
+            "\n"
+            "    - 2025-03-14 separation (who left: them): They said they needed space.\n"
+            "    - 2025-04-02 contact: A short message on my birthday.\n"
+        ),
+        gettext(
+            # Translators: keep `/import/`, `id` and `timeline.md` as they are.
+            "## Bringing it back\n"
+            "\n"
+            "Sign in to Mirror, open Import (`/import/`) and choose this zip. You can edit "
+            "files first in\n"
+            "any text editor or in Obsidian. An entry whose `id` is already in your journal is "
+            "updated\n"
+            "when its file changed and left alone otherwise; any other file becomes a new "
+            "entry. Events in\n"
+            "`timeline.md` are added unless the same event is already on your timeline. A key "
+            "you remove\n"
+            "keeps the entry's value; an empty key clears it. Importing the same archive twice "
+            "changes\n"
+            "nothing the second time, and if any file has a problem, nothing is imported and "
+            "every\n"
+            "problem is listed.\n"
+        ),
     )
+    return "\n".join(section % values for section in sections)
 
 
 class _Buffer:

@@ -3,6 +3,9 @@
 from django import forms
 from django.conf import settings
 from django.utils.http import urlencode
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.forms import FocusFirstErrorMixin
 
@@ -20,30 +23,31 @@ class ExportForm(DateRangeForm):
     field_order = ["period", "date_from", "date_to", "format"]
 
     period = forms.ChoiceField(
-        label="Period",
+        label=_("Period"),
         required=False,
-        help_text="One span of your timeline, or the whole journal.",
-        error_messages={"invalid_choice": "That period is not on your timeline any more."},
+        help_text=_("One span of your timeline, or the whole journal."),
+        error_messages={"invalid_choice": _("That period is not on your timeline any more.")},
     )
     format = forms.ChoiceField(
-        label="As",
+        # Translators: the export's format: "As: a zip of one Markdown file per entry…".
+        label=pgettext_lazy("export format", "As"),
         required=False,
         initial="zip",
         widget=forms.RadioSelect,
         choices=[
-            ("zip", "A zip of one Markdown file per entry — to keep, edit, or import again"),
-            ("md", "One Markdown document — to read in any Markdown viewer"),
-            ("print", "A print-ready page — to save as PDF from your browser"),
+            ("zip", _("A zip of one Markdown file per entry — to keep, edit, or import again")),
+            ("md", _("One Markdown document — to read in any Markdown viewer")),
+            ("print", _("A print-ready page — to save as PDF from your browser")),
         ],
-        error_messages={"invalid_choice": "Choose one of the formats listed."},
+        error_messages={"invalid_choice": _("Choose one of the formats listed.")},
     )
 
     def __init__(self, data=None, *, timeline: Timeline, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["date_to"].help_text = "Leave both dates empty for every date."
+        self.fields["date_to"].help_text = _("Leave both dates empty for every date.")
         self.timeline = timeline
         self.fields["period"].choices = [
-            ("", "The whole journal"),
+            ("", _("The whole journal")),
             *((p.slug, p.title) for p in reversed(timeline.periods if timeline.has_events else [])),
         ]
 
@@ -65,24 +69,30 @@ class ExportForm(DateRangeForm):
         return f"?{urlencode(params)}" if params else ""
 
 
-TOO_LARGE = (
-    f"That file is larger than {MAX_UPLOAD_BYTES // 2**20} MB, the most Mirror imports at "
-    "once. Export a range of dates (or one period) and import each part."
+TOO_LARGE = format_lazy(
+    _(
+        "That file is larger than {size} MB, the most Mirror imports at once. Export a range "
+        "of dates (or one period) and import each part."
+    ),
+    size=MAX_UPLOAD_BYTES // 2**20,
 )
 
 
 class ImportForm(FocusFirstErrorMixin, forms.Form):
     archive = forms.FileField(
-        label="File",
-        help_text=(
-            "Mirror's export (.zip), Day One's export (.zip), jrnl's journal file or JSON "
-            "export, Daylio's CSV export, or an Obsidian vault or other Markdown notes as a "
-            f".zip; up to {MAX_UPLOAD_BYTES // 2**20} MB."
+        label=_("File"),
+        help_text=format_lazy(
+            _(
+                "Mirror's export (.zip), Day One's export (.zip), jrnl's journal file or JSON "
+                "export, Daylio's CSV export, or an Obsidian vault or other Markdown notes as a "
+                ".zip; up to {size} MB."
+            ),
+            size=MAX_UPLOAD_BYTES // 2**20,
         ),
         widget=forms.FileInput(attrs={"accept": ".zip,.json,.txt,.csv,application/zip"}),
         error_messages={
-            "required": "Choose the file to import.",
-            "empty": "That file is empty. Choose the file your journal app exported.",
+            "required": _("Choose the file to import."),
+            "empty": _("That file is empty. Choose the file your journal app exported."),
         },
     )
 

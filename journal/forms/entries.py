@@ -5,9 +5,12 @@ import re
 import uuid
 
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from config.forms import FocusFirstErrorMixin
 
@@ -33,6 +36,11 @@ from ..text import day_text
 MAX_INTEGER = 2**31 - 1
 
 
+def mood_choice(value: int, label) -> str:
+    """A mood as the lists offer it: "3 · Steady", in the language of the page."""
+    return format_lazy("{value} · {label}", value=value, label=label)
+
+
 def parse_id(value: str | None) -> int | None:
     """An id from a query string, or None when it is not one the database could hold."""
     if not value or not value.isascii() or not value.isdigit() or len(value) > 10:
@@ -41,16 +49,39 @@ def parse_id(value: str | None) -> int | None:
     return number if 1 <= number <= MAX_INTEGER else None
 
 
+def _too_long_message(kept_as: str, *, breaks: bool) -> str:
+    """Whole sentences for translators: an entry's text or a note's, with or without a word
+    on line breaks (a browser sends each as two characters, "\r\n", and so they count)."""
+    if kept_as == "notes":
+        if breaks:
+            return gettext(
+                "This text is %(length)s characters long (a line break counts as two); "
+                "Mirror keeps notes of up to %(max)s characters. Shorten it, or split it in two."
+            )
+        return gettext(
+            "This text is %(length)s characters long; Mirror keeps notes of up to %(max)s "
+            "characters. Shorten it, or split it in two."
+        )
+    if breaks:
+        return gettext(
+            "This text is %(length)s characters long (a line break counts as two); "
+            "Mirror keeps entries of up to %(max)s characters. Shorten it, or split it in two."
+        )
+    return gettext(
+        "This text is %(length)s characters long; Mirror keeps entries of up to %(max)s "
+        "characters. Shorten it, or split it in two."
+    )
+
+
 def render_checked(text: str, kept_as: str = "entries") -> str:
-    """The HTML of an entry's body or a note, or a ValidationError that says what to change:
-    the text is too long to keep, or journal.markdown refuses to lay it out. Saving renders
-    the text again and finds this result (render_markdown remembers a thread's last one)."""
+    """The HTML of an entry's body or a note (`kept_as`: "entries" or "notes"), or a
+    ValidationError that says what to change: the text is too long to keep, or
+    journal.markdown refuses to lay it out. Saving renders the text again and finds this
+    result (render_markdown remembers a thread's last one)."""
     if len(text) > BODY_MAX_LENGTH:
-        # A browser sends each line break as two characters, "\r\n", and so they count.
-        breaks = " (a line break counts as two)" if "\r\n" in text else ""
         raise ValidationError(
-            f"This text is {len(text):,} characters long{breaks}; Mirror keeps {kept_as} of "
-            f"up to {BODY_MAX_LENGTH:,} characters. Shorten it, or split it in two."
+            _too_long_message(kept_as, breaks="\r\n" in text)
+            % {"length": intcomma(len(text)), "max": intcomma(BODY_MAX_LENGTH)}
         )
     try:
         return render_markdown(text)
@@ -60,24 +91,24 @@ def render_checked(text: str, kept_as: str = "entries") -> str:
 
 class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
     mood = forms.TypedChoiceField(
-        label="Mood",
+        label=_("Mood"),
         choices=[
-            ("", "Not set"),
-            *((str(value), f"{value} · {label}") for value, label in MOOD_LABELS.items()),
+            ("", _("Not set")),
+            *((str(value), mood_choice(value, label)) for value, label in MOOD_LABELS.items()),
         ],
         coerce=int,
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose a mood from 1 (very low) to 5 (bright)."},
+        error_messages={"invalid_choice": _("Choose a mood from 1 (very low) to 5 (bright).")},
     )
     feelings = forms.MultipleChoiceField(
-        label="Feelings",
+        label=_("Feelings"),
         choices=Feeling.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Choose up to five.",
-        error_messages={"invalid_choice": "“%(value)s” is not one of the feelings listed."},
+        help_text=_("Choose up to five."),
+        error_messages={"invalid_choice": _("“%(value)s” is not one of the feelings listed.")},
     )
     # The version the text was loaded from (editing), and the autosave key of this page.
     version = forms.IntegerField(
@@ -86,13 +117,13 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
     draft_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     # Shown only once a date still to come is given (see clean_written_on).
     confirm_future = forms.BooleanField(
-        label="Yes, this entry is about a day still to come", required=False
+        label=_("Yes, this entry is about a day still to come"), required=False
     )
     tags = forms.CharField(
-        label="Tags",
+        label=_("Tags"),
         required=False,
         max_length=600,
-        help_text="Separate tags with commas, e.g. mirror, family, work.",
+        help_text=_("Separate tags with commas, e.g. mirror, family, work."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "list": "tag-suggestions"}),
     )
 
@@ -109,40 +140,55 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
             "tags",
             "prompt",
         ]
-        labels = {"body": "Your words", "written_on": "Date", "kind": "Kind", "stage": "Stage"}
+        labels = {
+            "title": _("Title"),
+            "body": _("Your words"),
+            # Translators: a day of the calendar.
+            "written_on": _("Date"),
+            # Translators: the kind of an entry (a reflection, an unsent letter, a dream…).
+            "kind": pgettext_lazy("entry", "Kind"),
+            # Translators: the stage of the connection the user feels they are in.
+            "stage": pgettext_lazy("connection", "Stage"),
+        }
         help_texts = {
-            "body": "Markdown works: *emphasis*, **strong**, lists, > quotes, [links](https://…).",
-            "written_on": "The day this entry is about.",
-            "stage": "Where you feel you are right now. Optional.",
+            "body": _(
+                "Markdown works: *emphasis*, **strong**, lists, > quotes, [links](https://…)."
+            ),
+            "written_on": _("The day this entry is about."),
+            "stage": _("Where you feel you are right now. Optional."),
         }
         widgets = {
-            "title": forms.TextInput(attrs={"placeholder": "Optional", "autocomplete": "off"}),
+            "title": forms.TextInput(attrs={"placeholder": _("Optional"), "autocomplete": "off"}),
             "body": forms.Textarea(attrs={"rows": 14}),
             "written_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "prompt": forms.HiddenInput,
         }
         error_messages = {
             "title": {
-                "max_length": (
-                    f"Keep the title under {TITLE_MAX_LENGTH} characters "
-                    "(it has %(show_value)d). Longer thoughts belong in the body."
+                # The validator's limit is TITLE_MAX_LENGTH (the model field's max_length).
+                "max_length": ngettext_lazy(
+                    "Keep the title under %(limit_value)d character "
+                    "(it has %(show_value)d). Longer thoughts belong in the body.",
+                    "Keep the title under %(limit_value)d characters "
+                    "(it has %(show_value)d). Longer thoughts belong in the body.",
+                    "limit_value",
                 ),
             },
-            "body": {"required": "Write a few words before saving. Even one line is enough."},
+            "body": {"required": _("Write a few words before saving. Even one line is enough.")},
             "written_on": {
-                "required": "Give the date this entry is about.",
-                "invalid": "Enter a real date, like 2025-03-14.",
+                "required": _("Give the date this entry is about."),
+                "invalid": _("Enter a real date, like 2025-03-14."),
             },
-            "kind": {"invalid_choice": "Choose one of the kinds listed."},
-            "stage": {"invalid_choice": "Choose one of the stages listed, or leave it empty."},
-            "prompt": {"invalid_choice": "That prompt is not available any more."},
+            "kind": {"invalid_choice": _("Choose one of the kinds listed.")},
+            "stage": {"invalid_choice": _("Choose one of the stages listed, or leave it empty.")},
+            "prompt": {"invalid_choice": _("That prompt is not available any more.")},
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["kind"].choices = Kind.choices
-        self.fields["stage"].choices = [("", "Not set"), *Stage.choices]
+        self.fields["stage"].choices = [("", _("Not set")), *Stage.choices]
         self.fields["title"].max_length = TITLE_MAX_LENGTH
         self.fields["prompt"].queryset = Prompt.objects.for_user(user)
         if self.instance.prompt_id:
@@ -170,7 +216,7 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
         if self.instance.prompt_text and str(self.instance.prompt_id) == str(value):
             return self.instance.prompt_text
         try:
-            return self.fields["prompt"].queryset.get(pk=value).text
+            return self.fields["prompt"].queryset.get(pk=value).words
         except (Prompt.DoesNotExist, ValueError, TypeError):
             return ""
 
@@ -194,8 +240,11 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
             self._future_day = True
             if not self["confirm_future"].value():
                 raise ValidationError(
-                    f"{day_text(day)} is still to come. If this entry is about that day, "
-                    "tick the box below and save again; otherwise correct the date."
+                    gettext(
+                        "%(day)s is still to come. If this entry is about that day, "
+                        "tick the box below and save again; otherwise correct the date."
+                    )
+                    % {"day": day_text(day)}
                 )
         return day
 
@@ -207,7 +256,9 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
     def clean_feelings(self) -> list[str]:
         feelings = self.cleaned_data["feelings"]
         if len(feelings) > 5:
-            raise ValidationError("Choose at most five feelings: the ones that are strongest.")
+            raise ValidationError(
+                gettext("Choose at most five feelings: the ones that are strongest.")
+            )
         # Keep the fixed list's order, so the same feelings always read the same way.
         order = [value for value, _ in Feeling.choices]
         return sorted(feelings, key=order.index)

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from ..dates import in_range, out_of_range_message
 from ..models import (
@@ -16,7 +18,14 @@ from ..models import (
 )
 from ..search import Query, parse
 from ..tags import TAG_KEY_MAX_LENGTH, split_tags, unique_tags
-from .entries import MAX_INTEGER
+from .entries import MAX_INTEGER, mood_choice
+
+
+def filter_choice(label, anything, choices=(), **kwargs) -> forms.ChoiceField:
+    """An optional choice among `choices`, or `anything` (the empty value: no filter)."""
+    return forms.ChoiceField(
+        label=label, choices=[("", anything), *choices], required=False, **kwargs
+    )
 
 
 class QueryFilterForm(forms.Form):
@@ -33,16 +42,18 @@ class DateRangeForm(QueryFilterForm):
     """A `from`–`to` date range read from the query string (entry list, exports)."""
 
     date_from = forms.DateField(
-        label="From",
+        # Translators: the first day of a range of dates.
+        label=pgettext_lazy("dates", "From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a real date, like 2025-03-14."},
+        error_messages={"invalid": _("Enter a real date, like 2025-03-14.")},
     )
     date_to = forms.DateField(
-        label="To",
+        # Translators: the last day of a range of dates.
+        label=pgettext_lazy("dates", "To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a real date, like 2025-03-14."},
+        error_messages={"invalid": _("Enter a real date, like 2025-03-14.")},
     )
 
     # `from` and `to` are Python keywords, so these fields carry other names in code
@@ -56,7 +67,7 @@ class DateRangeForm(QueryFilterForm):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "“To” is before “From”: swap the two dates.")
+            self.add_error("date_to", gettext("“To” is before “From”: swap the two dates."))
         return cleaned
 
     def _in_range(self, name: str) -> dt.date | None:
@@ -79,30 +90,40 @@ class EntryFilterForm(DateRangeForm):
     field_order = ["q", "kind", "stage", "mood", "period", "perspective", "tag", "prompt"]
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=10_000,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": 'Words or "a phrase"'}),
+        widget=forms.TextInput(
+            # Translators: keep the straight quotes: they are how a search asks for a phrase.
+            attrs={"type": "search", "placeholder": _('Words or "a phrase"')}
+        ),
     )
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *Kind.choices], required=False)
-    stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
+    # Translators: the kind of an entry (a reflection, an unsent letter, a dream…).
+    kind = filter_choice(pgettext_lazy("entry", "Kind"), _("Any kind"), Kind.choices)
+    stage = filter_choice(
+        # Translators: the stage of the connection the user feels they are in.
+        pgettext_lazy("connection", "Stage"),
+        _("Any stage"),
+        Stage.choices,
+    )
     mood = forms.TypedChoiceField(
+        label=_("Mood"),
         choices=[
-            ("", "Any mood"),
-            *((str(v), f"{v} · {label}") for v, label in MOOD_LABELS.items()),
+            ("", _("Any mood")),
+            *((str(v), mood_choice(v, label)) for v, label in MOOD_LABELS.items()),
         ],
         coerce=int,
         empty_value=None,
         required=False,
     )
-    period = forms.ChoiceField(choices=[("", "Any period")], required=False)
-    perspective = forms.ChoiceField(
-        label="Written as",
-        choices=[("", "Either"), ("runner", "The runner"), ("chaser", "The chaser")],
-        required=False,
-        help_text="In a separation on that side, or answering a prompt for it.",
+    period = filter_choice(_("Period"), _("Any period"))
+    perspective = filter_choice(
+        _("Written as"),
+        _("Either"),
+        [("runner", _("The runner")), ("chaser", _("The chaser"))],
+        help_text=_("In a separation on that side, or answering a prompt for it."),
     )
-    tag = forms.CharField(required=False, max_length=TAG_KEY_MAX_LENGTH)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=TAG_KEY_MAX_LENGTH)
     prompt = forms.IntegerField(
         required=False, widget=forms.HiddenInput, min_value=1, max_value=MAX_INTEGER
     )
@@ -113,7 +134,7 @@ class EntryFilterForm(DateRangeForm):
         self.user = user
         if timeline is not None and timeline.has_events:
             self.fields["period"].choices = [
-                ("", "Any period"),
+                ("", _("Any period")),
                 *((p.slug, p.title) for p in reversed(timeline.periods)),
             ]
         else:
@@ -169,21 +190,28 @@ class EntryFilterForm(DateRangeForm):
 
 
 class PromptFilterForm(QueryFilterForm):
-    perspective = forms.ChoiceField(
-        label="For", choices=[("", "Everyone"), *PromptPerspective.choices], required=False
+    perspective = filter_choice(
+        # Translators: whom a prompt is for (the runner, the chaser, any moment).
+        pgettext_lazy("prompt perspective", "For"),
+        _("Everyone"),
+        PromptPerspective.choices,
     )
-    phase = forms.ChoiceField(
-        label="When",
-        choices=[("", "Any phase"), *PromptPhase.choices[:-1]],
-        required=False,
-        help_text="Prompts for any time are included.",
+    phase = filter_choice(
+        # Translators: when in the connection a prompt fits (before we met, together…).
+        pgettext_lazy("prompt phase", "When"),
+        _("Any phase"),
+        PromptPhase.choices[:-1],
+        help_text=_("Prompts for any time are included."),
     )
-    stage = forms.ChoiceField(choices=[("", "Any stage"), *Stage.choices], required=False)
-    theme = forms.ChoiceField(choices=[("", "Any theme")], required=False)
+    stage = filter_choice(pgettext_lazy("connection", "Stage"), _("Any stage"), Stage.choices)
+    theme = filter_choice(_("Theme"), _("Any theme"))
 
     def __init__(self, data=None, *, themes: list[str], **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["theme"].choices = [("", "Any theme"), *((t, t.capitalize()) for t in themes)]
+        self.fields["theme"].choices = [
+            ("", _("Any theme")),
+            *((t, t.capitalize()) for t in themes),
+        ]
 
     def filter(self, prompts):
         data = self.valid_data()

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.forms import FocusFirstErrorMixin
 
@@ -18,23 +20,31 @@ class PromptForm(FocusFirstErrorMixin, forms.ModelForm):
     class Meta:
         model = Prompt
         fields = ["text", "perspective", "phase", "stage", "theme"]
-        labels = {"text": "Your question", "perspective": "For", "phase": "When", "theme": "Theme"}
+        labels = {
+            "text": _("Your question"),
+            # Translators: whom a prompt is for (the runner, the chaser, any moment).
+            "perspective": pgettext_lazy("prompt perspective", "For"),
+            # Translators: when in the connection a prompt fits (before we met, together…).
+            "phase": pgettext_lazy("prompt phase", "When"),
+            "stage": pgettext_lazy("connection", "Stage"),
+            "theme": _("Theme"),
+        }
         help_texts = {
-            "phase": "When Mirror may ask it: in a separation, for example.",
-            "theme": "One or two words, e.g. self-love. Optional.",
+            "phase": _("When Mirror may ask it: in a separation, for example."),
+            "theme": _("One or two words, e.g. self-love. Optional."),
         }
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
             "text": {
-                "required": "Write the question you want to be asked.",
-                "max_length": "Keep the question under 500 characters.",
+                "required": _("Write the question you want to be asked."),
+                "max_length": _("Keep the question under 500 characters."),
             },
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["stage"].choices = [("", "Any stage"), *Stage.choices]
+        self.fields["stage"].choices = [("", _("Any stage")), *Stage.choices]
         self.fields["phase"].required = False  # any time, unless the user says otherwise
 
     def clean_phase(self) -> str:

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.forms import FocusFirstErrorMixin
 
@@ -18,11 +20,18 @@ class TimelineEventForm(FocusFirstErrorMixin, forms.ModelForm):
     class Meta:
         model = TimelineEvent
         fields = ["kind", "occurred_on", "initiator", "note"]
-        labels = {"kind": "What happened", "occurred_on": "Date", "note": "Note"}
+        labels = {
+            "kind": _("What happened"),
+            # Translators: a day of the calendar.
+            "occurred_on": _("Date"),
+            "note": _("Note"),
+        }
         help_texts = {
-            "initiator": "Only for a separation. There is no blame in this; it only shapes "
-            "which questions Mirror asks you.",
-            "note": "Optional. A few words on what happened; Markdown works.",
+            "initiator": _(
+                "Only for a separation. There is no blame in this; it only shapes "
+                "which questions Mirror asks you."
+            ),
+            "note": _("Optional. A few words on what happened; Markdown works."),
         }
         widgets = {
             "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -30,12 +39,12 @@ class TimelineEventForm(FocusFirstErrorMixin, forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 4}),
         }
         error_messages = {
-            "kind": {"invalid_choice": "Choose one of the kinds of event listed."},
+            "kind": {"invalid_choice": _("Choose one of the kinds of event listed.")},
             "occurred_on": {
-                "required": "Give the date it happened.",
-                "invalid": "Enter a real date, like 2025-03-14.",
+                "required": _("Give the date it happened."),
+                "invalid": _("Enter a real date, like 2025-03-14."),
             },
-            "initiator": {"invalid_choice": "Choose who left, from the list."},
+            "initiator": {"invalid_choice": _("Choose who left, from the list.")},
         }
 
     def __init__(self, *args, user, today, **kwargs):
@@ -56,7 +65,9 @@ class TimelineEventForm(FocusFirstErrorMixin, forms.ModelForm):
     def clean_occurred_on(self):
         day = self.cleaned_data["occurred_on"]
         if day > self.today:
-            raise ValidationError("That date is still to come: record events once they happen.")
+            raise ValidationError(
+                gettext("That date is still to come: record events once they happen.")
+            )
         if not in_range(day, self.today):
             raise ValidationError(out_of_range_message(self.today))
         return day
@@ -65,7 +76,7 @@ class TimelineEventForm(FocusFirstErrorMixin, forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("kind") == EventKind.SEPARATION:
             if not cleaned.get("initiator"):
-                self.add_error("initiator", "Say who left: you, them, or both of you.")
+                self.add_error("initiator", gettext("Say who left: you, them, or both of you."))
         else:
             cleaned["initiator"] = ""
         return cleaned

@@ -1,12 +1,16 @@
 """Labels along a picture's time axis (the timeline's): the first day, today, and between
 them days or weeks, months or years, thinned so that none overlaps another. A label says
-how the template words its day (`form`); its geometry is plain numbers."""
+how the template words its day (`form`); its geometry is plain numbers, spaced for the words
+the label has in the active language."""
 
 import datetime
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 DAILY_MAX_DAYS = 62
 MONTH_LABELS_MAX_DAYS = 550  # about 18 months
@@ -70,7 +74,9 @@ def axis_labels(
     if start == today:
         return [last]
     kept = [AxisLabel(float(frame.left), frame.label_y, "start", "date", start, None)]
-    limit = _label_box(last)[0] - LABEL_GAP
+    today_left = _label_box(last)[0]
+    limit = today_left - LABEL_GAP
+    kept_right = _label_box(kept[-1])[1]
     year = start.year
     for day, short, long in _tick_candidates(start, today, scale):
         x = rounded(scale.x(day))
@@ -79,32 +85,36 @@ def axis_labels(
             x, frame.label_y, "middle", form, day, Line(x, frame.axis_y, x, frame.tick_bottom)
         )
         left, right = _label_box(tick)
-        if left >= _label_box(kept[-1])[1] + LABEL_GAP and right <= limit:
+        if left >= kept_right + LABEL_GAP and right <= limit:
             kept.append(tick)
+            kept_right = right
             year = day.year
-    if _label_box(kept[-1])[1] + LABEL_GAP > _label_box(last)[0]:  # short: "Today" wins
+    if kept_right + LABEL_GAP > today_left:  # short: "Today" wins
         kept.pop()
     return [*kept, last]
 
 
-def _label_chars(tick: AxisLabel) -> int:
-    """How many characters the template writes for the label ("4 Nov 2026" is 10)."""
-    day, form = tick.day, tick.form
+def label_text(tick: AxisLabel) -> str:
+    """The words of a label, as templates/journal/pictures/timeline.html writes them (the
+    same formats, so the same translations): "4 Nov 2026", "4 Nov", "Nov", "Nov 2026",
+    "2026" or "Today"."""
+    form = tick.form
     if form == "today":
-        return len("Today")
+        return gettext("Today")
+    if form == "date":
+        return date_format(tick.day, gettext("j M Y"))
+    if form == "day":
+        return date_format(tick.day, gettext("j M"))
     if form == "month":
-        return 3
-    year = len(str(day.year))
-    if form == "year":
-        return year
+        return date_format(tick.day, "M")
     if form == "month-year":
-        return 4 + year
-    return len(str(day.day)) + (4 if form == "day" else 5 + year)
+        return date_format(tick.day, gettext("M Y"))
+    return date_format(tick.day, "Y")
 
 
 def _label_box(tick: AxisLabel) -> tuple[float, float]:
     """Where a label's text lies along the axis, roughly."""
-    width = _label_chars(tick) * LABEL_CHAR_WIDTH
+    width = len(label_text(tick)) * LABEL_CHAR_WIDTH
     if tick.anchor == "start":
         return tick.x, tick.x + width
     if tick.anchor == "end":

@@ -6,7 +6,8 @@ entry's day, mood and feelings (a JSON list, which the database cannot count por
 counted here. `build_heatmap` and `build_mood_picture` are plain geometry in fixed
 coordinate systems: numbers, dates, counts and moods, never markup or sentences. The
 templates templates/journal/pictures/heatmap.html and mood.html draw them and say every
-word (dates with the `date` filter, plurals with `pluralize`, moods with `floatformat`).
+word in the active language (sentences with `blocktranslate`, dates, months and weekdays
+with the `date` filter, moods with `floatformat`).
 
 The heat map has a column per week (Monday first) and a row per weekday. Days are shaded by
 the number of entries, where the shaded square also grows with the count (readable without

@@ -4,7 +4,8 @@ left to today on the right.
 `build_picture` is plain geometry in a fixed coordinate system (`WIDTH` x `HEIGHT`):
 positions and sizes, and the days, periods, counts and moods each shape stands for, never
 markup or sentences. templates/journal/pictures/timeline.html draws it and says every word
-(dates with the `date` filter, plurals with `pluralize`, moods with `floatformat`):
+in the active language (sentences with `blocktranslate`, dates with the `date` filter and a
+translatable format, moods with `floatformat`):
 
 - mood (average per bucket) as polylines in the top strip, split where a bucket has none;
 - the periods as a row of bands, each a link to its entries; separations are patterned
@@ -24,8 +25,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, pgettext
+
 from journal.periods import Period
 from journal.sealing import keyed_digest
+from journal.text import number_text
 
 from .axis import DAILY_MAX_DAYS, AxisFrame, AxisLabel, Line, axis_labels, rounded
 
@@ -158,6 +162,21 @@ class Description:
     mood: float | None
     now: str
     now_day: int | None
+
+    @property
+    def ran_text(self) -> str:
+        """`ran` in words, for the description's first sentence: "you ran: 2, mutual: 1"."""
+        return ", ".join(_ran_words(who) % {"n": number_text(n)} for who, n in self.ran)
+
+
+def _ran_words(who: str) -> str:
+    if who == "me":
+        # Translators: how many separations the user left: "you ran: 2".
+        return gettext("you ran: %(n)s")
+    if who == "them":
+        return gettext("they ran: %(n)s")
+    # Translators: how many separations both chose: "mutual: 1".
+    return pgettext("separations", "mutual: %(n)s")
 
 
 _LEVELS = tuple(

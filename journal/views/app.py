@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
@@ -44,7 +45,9 @@ def manifest(request: HttpRequest) -> JsonResponse:
         {
             "name": "Mirror",
             "short_name": "Mirror",
-            "description": "A private journal for the twin-flame journey.",
+            # Shown where the app is installed; the answer varies with the language
+            # (accounts.middleware.UserLanguageMiddleware).
+            "description": _("A private journal for the twin-flame journey."),
             "id": "/",
             "start_url": "/",
             "scope": "/",

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -158,7 +159,8 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     form = EntryForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         entry = _create_once(form, drafts)
-        messages.success(request, "Your entry is saved.")  # on the page the editor opens next
+        # On the page the editor opens next.
+        messages.success(request, _("Your entry is saved."))
         url = _saved_url(entry, form.cleaned_data["draft_key"])
         return (
             JsonResponse({"saved": True, "url": url}) if _asks_for_json(request) else redirect(url)
@@ -262,7 +264,7 @@ def entry_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
             form.data = form.data.copy()
             form.data["version"] = conflict.current.version
             return _form_page(request, form, entry=conflict.current, conflict=conflict.current)
-        messages.success(request, "Your changes are saved.")
+        messages.success(request, _("Your changes are saved."))
         return redirect(_saved_url(entry, form.cleaned_data["draft_key"]))
     offer_draft = (
         draft is not None
@@ -279,6 +281,6 @@ def entry_delete(request: HttpRequest, pk: UUID) -> HttpResponse:
     entry = entry_or_404(request.user, pk)
     if request.method == "POST":
         entry.delete()
-        messages.success(request, "The entry is deleted.")
+        messages.success(request, _("The entry is deleted."))
         return redirect("journal:entry-list")
     return render(request, "journal/entry_confirm_delete.html", {"entry": entry})

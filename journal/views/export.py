@@ -1,5 +1,6 @@
 """Taking the journal out (Markdown, zip, a print-ready page) and bringing it back."""
 
+from collections.abc import Iterable, Iterator
 from uuid import UUID
 
 from django.contrib import messages
@@ -7,7 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -41,8 +45,27 @@ def _selection_or_redirect(request: HttpRequest) -> tuple[ExportForm, HttpRespon
     return form, redirect(f"{reverse('journal:export')}?{request.GET.urlencode()}")
 
 
+def _in_language[T](chunks: Iterable[T]) -> Iterator[T]:
+    """`chunks`, read in the language active now: a streamed response is read after its view
+    (and the middleware that chose the language) has returned, and its documents speak the
+    user's language. The language is taken here, when the view calls this, not once the
+    response is read."""
+    return _read_in(translation.get_language(), iter(chunks))
+
+
+def _read_in[T](language: str, iterator: Iterator[T]) -> Iterator[T]:
+    while True:
+        with translation.override(language):
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+        yield item
+
+
 def _download(chunks, filename: str, content_type: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(with_active_keys(chunks), content_type=content_type)
+    chunks = _in_language(with_active_keys(chunks))
+    response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -159,10 +182,14 @@ def import_archive(request: HttpRequest) -> HttpResponse:
             problems = rejected.problems
             shown = problems[:MAX_PROBLEMS_SHOWN]
             if len(problems) > len(shown):
-                shown.append(f"… and {len(problems) - len(shown)} more.")
+                more = len(problems) - len(shown)
+                shown.append(
+                    ngettext("… and %(count)s more.", "… and %(count)s more.", more)
+                    % {"count": more}
+                )
             form.add_error(
                 "archive",
-                ["Nothing was imported: fix these and try again.", *shown],
+                [_("Nothing was imported: fix these and try again."), *shown],
             )
         else:
             if importing:

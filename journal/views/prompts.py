@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,7 +18,7 @@ from ..shortcuts import own_prompt_or_404
 # What a prompt item shows (templates/journal/includes/prompt_item.html).
 PROMPT_ITEM_FIELDS = (
     *("id", "user_id", "perspective", "phase", "days", "stage", "theme", "kind", "group"),
-    "text",
+    *("text", "key"),
 )
 
 
@@ -62,7 +63,7 @@ def prompt_create(request: HttpRequest) -> HttpResponse:
     form = PromptForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your prompt is added.")
+        messages.success(request, _("Your prompt is added."))
         return redirect(f"{reverse('journal:prompt-list')}#own")
     return render(request, "journal/prompt_form.html", {"form": form})
 
@@ -75,7 +76,7 @@ def prompt_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PromptForm(request.POST or None, instance=prompt, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your prompt is saved.")
+        messages.success(request, _("Your prompt is saved."))
         return redirect(f"{reverse('journal:prompt-list')}#own")
     return render(request, "journal/prompt_form.html", {"form": form, "prompt": prompt})
 
@@ -87,7 +88,7 @@ def prompt_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         prompt.delete()
         messages.success(
-            request, "Your prompt is deleted. Entries that answered it keep its words."
+            request, _("Your prompt is deleted. Entries that answered it keep its words.")
         )
         return redirect(f"{reverse('journal:prompt-list')}#own")
     answered = Entry.objects.for_user(request.user).filter(prompt=prompt).count()

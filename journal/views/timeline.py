@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -40,7 +41,7 @@ def _event_form_page(request: HttpRequest, event: TimelineEvent | None) -> HttpR
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your timeline is updated.")
+        messages.success(request, _("Your timeline is updated."))
         return redirect("journal:timeline")
     return render(request, "journal/event_form.html", {"form": form, "event": event})
 
@@ -65,7 +66,7 @@ def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
     event = event_or_404(request.user, pk)
     if request.method == "POST":
         event.delete()
-        messages.success(request, "The event is removed from your timeline.")
+        messages.success(request, _("The event is removed from your timeline."))
         return redirect("journal:timeline")
     return render(request, "journal/event_confirm_delete.html", {"event": event})
 
@@ -78,7 +79,7 @@ def urge(request: HttpRequest) -> HttpResponse:
     TimelineEvent.objects.create(user=request.user, kind=EventKind.URGE, occurred_on=today)
     messages.success(
         request,
-        "The urge is noted on your timeline. It will pass; while it is here, write it down.",
+        _("The urge is noted on your timeline. It will pass; while it is here, write it down."),
     )
     prompt = urge_prompt(request.user, today, situation=timeline_for(request).situation)
     url = reverse("journal:entry-create")

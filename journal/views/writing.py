@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -69,7 +70,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
 @require_POST
 def draft_discard(request: HttpRequest, key: str) -> HttpResponse:
     Draft.objects.for_user(request.user).filter(key=key).delete()
-    messages.success(request, "The draft is discarded.")
+    messages.success(request, gettext("The draft is discarded."))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -113,11 +114,16 @@ def revision_restore(request: HttpRequest, pk: UUID, version: int) -> HttpRespon
         entry = entry_update(entry=entry, title=revision.title, body=revision.body)
     except MarkdownRefused as refused:
         # Nothing changed; the old text stays in the history, to copy from.
-        messages.error(request, f"That version cannot be restored as it is. {refused}")
+        messages.error(
+            request,
+            gettext("That version cannot be restored as it is. %(reason)s") % {"reason": refused},
+        )
         return redirect("journal:entry-history", pk=pk)
     messages.success(
         request,
-        f"The version of {moment_text(revision.saved_at)} is restored. "
-        "The text it replaced is kept in the history.",
+        gettext(
+            "The version of %(moment)s is restored. The text it replaced is kept in the history."
+        )
+        % {"moment": moment_text(revision.saved_at)},
     )
     return redirect(entry)

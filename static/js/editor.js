@@ -42,17 +42,21 @@
   const unlock = form.querySelector("[data-unlock]");
   const csrf = form.elements.csrfmiddlewaretoken.value;
 
+  // The status line's words, each after a "· " that sets it apart from the word count.
   const SAY = {
-    pending: "· Saved on this device; it will be sent when you are online.",
-    sending: "· Sending what you wrote offline…",
-    saving: "· Saving…",
-    saved: "· Saved.",
-    signedOut:
-      "· You were signed out. Your words are kept on this device and will be sent after you sign in.",
-    locked:
-      "· Your journal is locked in this session. Your words are kept on this device and will be sent after you unlock it.",
-    failed:
-      "· Mirror could not save it just now. Your words are kept on this device and will be sent again shortly.",
+    pending: `· ${gettext("Saved on this device; it will be sent when you are online.")}`,
+    sending: `· ${gettext("Sending what you wrote offline…")}`,
+    saving: `· ${gettext("Saving…")}`,
+    saved: `· ${gettext("Saved.")}`,
+    signedOut: `· ${gettext(
+      "You were signed out. Your words are kept on this device and will be sent after you sign in.",
+    )}`,
+    locked: `· ${gettext(
+      "Your journal is locked in this session. Your words are kept on this device and will be sent after you unlock it.",
+    )}`,
+    failed: `· ${gettext(
+      "Mirror could not save it just now. Your words are kept on this device and will be sent again shortly.",
+    )}`,
   };
 
   let lastServerSave = null;
@@ -147,16 +151,20 @@
   const ago = () => {
     if (!lastServerSave || pending || sending) return;
     const seconds = Math.round((Date.now() - lastServerSave) / 1000);
-    if (seconds < 5) say("· Saved just now");
-    else if (seconds < 60) say(`· Saved ${seconds} s ago`);
-    else say(`· Saved ${Math.round(seconds / 60)} min ago`);
+    if (seconds < 5) say(`· ${gettext("Saved just now")}`);
+    else if (seconds < 60) {
+      say(`· ${interpolate(gettext("Saved %(seconds)s s ago"), { seconds }, true)}`);
+    } else {
+      const minutes = Math.round(seconds / 60);
+      say(`· ${interpolate(gettext("Saved %(minutes)s min ago"), { minutes }, true)}`);
+    }
   };
   setInterval(ago, 5000);
 
   const countWords = () => {
     if (!words) return;
     const n = body.value.trim() ? body.value.trim().split(/\s+/).length : 0;
-    words.textContent = `${n} word${n === 1 ? "" : "s"}`;
+    words.textContent = interpolate(ngettext("%(n)s word", "%(n)s words", n), { n }, true);
   };
 
   const grow = () => {
@@ -180,7 +188,7 @@
         dirty = true;
         lastServerSave = null;
         say(
-          "· You were signed out. Your text is kept on this device: sign in again to save it.",
+          `· ${gettext("You were signed out. Your text is kept on this device: sign in again to save it.")}`,
           "sign-in",
         );
         return;
@@ -189,7 +197,9 @@
         dirty = true;
         lastServerSave = null;
         say(
-          "· Your journal is locked in this session. Your text is kept on this device: unlock your journal to save it.",
+          `· ${gettext(
+            "Your journal is locked in this session. Your text is kept on this device: unlock your journal to save it.",
+          )}`,
           "unlock",
         );
         return;
@@ -206,7 +216,9 @@
       dirty = true;
       lastServerSave = null;
       if (pending || sending) return;
-      say("· Offline: your text is kept on this device and will be saved when you are back.");
+      say(
+        `· ${gettext("Offline: your text is kept on this device and will be saved when you are back.")}`,
+      );
       schedule();
     }
   }
@@ -328,7 +340,9 @@
       event.preventDefault();
       storage.set(snapshot());
       say(
-        "· You are offline. Your changes are kept on this device: save again when you are back online.",
+        `· ${gettext(
+          "You are offline. Your changes are kept on this device: save again when you are back online.",
+        )}`,
       );
       return;
     }
@@ -422,7 +436,15 @@
   }
   if (banner && kept && (kept.body !== body.value || kept.title !== title.value) && kept.body) {
     const when = banner.querySelector("[data-restore-when]");
-    if (when && kept.at) when.textContent = ` (${new Date(kept.at).toLocaleString()})`;
+    // The moment in the page's language (its <html lang>), as the rest of the page says it:
+    // the browser's own variant of it when it has one (en-GB on an English page).
+    const page = document.documentElement.lang || "";
+    const primary = (tag) => tag.toLowerCase().split("-")[0];
+    const locale =
+      (navigator.languages || []).find((tag) => primary(tag) === primary(page)) ||
+      page ||
+      undefined;
+    if (when && kept.at) when.textContent = ` (${new Date(kept.at).toLocaleString(locale)})`;
     banner.hidden = false;
     banner.querySelector("[data-restore-yes]").addEventListener("click", () => {
       fill(kept);
@@ -458,7 +480,7 @@
       }
       const data = new FormData();
       data.set("body", body.value);
-      preview.textContent = "Rendering…";
+      preview.textContent = gettext("Rendering…");
       preview.hidden = false;
       field.hidden = true;
       try {
@@ -472,13 +494,20 @@
         if (!response.ok) {
           // Too long, or too intricate to lay out: the server says what to change.
           preview.textContent =
-            result.message || "The preview is not available right now. Your text is safe.";
+            result.message ||
+            gettext("The preview is not available right now. Your text is safe.");
           return;
         }
         // The server's sanitized HTML, the same as a saved entry shows.
-        preview.innerHTML = result.html || "<p>Nothing written yet.</p>";
+        if (result.html) {
+          preview.innerHTML = result.html;
+        } else {
+          const empty = document.createElement("p");
+          empty.textContent = gettext("Nothing written yet.");
+          preview.replaceChildren(empty);
+        }
       } catch {
-        preview.textContent = "The preview is not available offline. Your text is safe.";
+        preview.textContent = gettext("The preview is not available offline. Your text is safe.");
       }
     });
   }

@@ -36,7 +36,7 @@
       return;
     }
     for (const hint of preview.querySelectorAll("[data-import-choose-again]")) {
-      hint.textContent = "Nothing is written yet. Press Import to bring these in.";
+      hint.textContent = gettext("Nothing is written yet. Press Import to bring these in.");
     }
     document.getElementById("import-preview").replaceWith(preview);
     form.querySelector(".actions").replaceWith(actions);

@@ -84,7 +84,7 @@
   const kept = key ? read(key) : null;
   if (kept && kept.body) {
     body.value = kept.body;
-    say("Saved on this device; it will be sent when you are online.");
+    say(gettext("Saved on this device; it will be sent when you are online."));
   }
 
   body.addEventListener("input", () => {
@@ -92,7 +92,7 @@
       if (!body.value.trim()) {
         if (key) localStorage.removeItem(key);
         key = null;
-        say("Kept on this device as you type.");
+        say(gettext("Kept on this device as you type."));
         return;
       }
       key = key || freshKey();
@@ -100,9 +100,9 @@
       const value = { ...earlier, body: body.value, at: Date.now(), pending: true };
       if (owner && !value.owner) value.owner = owner;
       write(key, value);
-      say("Saved on this device; it will be sent when you are online.");
+      say(gettext("Saved on this device; it will be sent when you are online."));
     } catch {
-      say("This device cannot keep it: copy your words somewhere safe.");
+      say(gettext("This device cannot keep it: copy your words somewhere safe."));
     }
   });
 
@@ -124,7 +124,7 @@
     }
     leaving = true;
     if (words) {
-      say("Back online: sending your words to your journal…");
+      say(gettext("Back online: sending your words to your journal…"));
       window.location.assign(form.dataset.sendUrl);
     } else {
       window.location.reload();

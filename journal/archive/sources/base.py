@@ -6,7 +6,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.translation import gettext, ngettext_lazy
+
 from ...models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+from ...tags import MAX_TAGS
 from ..reading import MAX_ENTRY_FILES
 
 
@@ -43,20 +47,27 @@ class SourceRead:
         if not entry.title.strip() and not entry.body.strip():
             self.skipped["empty entries"] += 1
         elif len(self.entries) >= MAX_ENTRY_FILES:
-            if not self.problems or "more than" not in self.problems[-1]:
-                self.problems.append(
-                    f"The file holds more than {MAX_ENTRY_FILES:,} entries; Mirror imports at "
-                    f"most {MAX_ENTRY_FILES:,} at once. Export a range of dates and import each."
-                )
+            too_many = gettext(
+                "The file holds more than %(max)s entries; Mirror imports at most %(max)s at "
+                "once. Export a range of dates and import each."
+            ) % {"max": intcomma(MAX_ENTRY_FILES)}
+            if not self.problems or self.problems[-1] != too_many:
+                self.problems.append(too_many)
         elif len(entry.title) > TITLE_MAX_LENGTH:
             self.problems.append(
-                f"{entry.where}: its title is {len(entry.title):,} characters long; "
-                f"Mirror keeps titles to {TITLE_MAX_LENGTH}."
+                f"{entry.where}: "
+                + gettext(
+                    "its title is %(length)s characters long; Mirror keeps titles to %(max)s."
+                )
+                % {"length": intcomma(len(entry.title)), "max": TITLE_MAX_LENGTH}
             )
         elif len(entry.body) > BODY_MAX_LENGTH:
             self.problems.append(
-                f"{entry.where}: its text is {len(entry.body):,} characters long; "
-                f"Mirror keeps entries to {BODY_MAX_LENGTH:,}."
+                f"{entry.where}: "
+                + gettext(
+                    "its text is %(length)s characters long; Mirror keeps entries to %(max)s."
+                )
+                % {"length": intcomma(len(entry.body)), "max": intcomma(BODY_MAX_LENGTH)}
             )
         else:
             self.entries.append(entry)
@@ -101,39 +112,70 @@ def json_shape_problem(text: str) -> str | None:
     """Why a JSON text is refused before it is parsed, or None."""
     containers = text.count("{") + text.count("[")
     if containers > MAX_JSON_CONTAINERS:
-        return (
-            f"it holds more than {MAX_JSON_CONTAINERS:,} lists and records, far more than a "
-            "journal of the size Mirror imports; export a range of dates and import each part"
-        )
+        return gettext(
+            "it holds more than %(max)s lists and records, far more than a journal of the "
+            "size Mirror imports; export a range of dates and import each part"
+        ) % {"max": intcomma(MAX_JSON_CONTAINERS)}
     if text.count('"') // 2 > MAX_JSON_STRINGS:
-        return f"it holds more than {MAX_JSON_STRINGS:,} texts; export a range of dates"
+        return gettext("it holds more than %(max)s texts; export a range of dates") % {
+            "max": intcomma(MAX_JSON_STRINGS)
+        }
     return None
 
 
-# What was left out, said of one: the reasons above are written for many.
-_ONE = {
-    "photos": "photo",
-    "videos": "video",
-    "audio files": "audio file",
-    "PDFs": "PDF",
-    "stars (Mirror has none)": "star (Mirror has none)",
-    "places": "place",
-    "weather notes": "weather note",
-    "empty entries": "empty entry",
-    "files that are not journals": "file that is not a journal",
-    "files in hidden folders (.obsidian, .trash)": "file in a hidden folder (.obsidian, .trash)",
-    "files that are not notes (attachments)": "file that is not a note (an attachment)",
-    "moods with a name of their own, kept as a tag": "mood with a name of its own, kept as a tag",
-    "notes dated by when their file last changed (no date found)": (
-        "note dated by when its file last changed (no date found)"
+# What was left out, as the preview and the summary say it, by the reason the readers count
+# it under (the reasons are keys, never shown as they are). `n` is the count that chooses
+# the plural, `count` the same number as written.
+TAGS_BEYOND = f"tags beyond {MAX_TAGS} on one entry"
+_SAID = {
+    "photos": ngettext_lazy("%(count)s photo", "%(count)s photos", "n"),
+    "videos": ngettext_lazy("%(count)s video", "%(count)s videos", "n"),
+    "audio files": ngettext_lazy("%(count)s audio file", "%(count)s audio files", "n"),
+    "PDFs": ngettext_lazy("%(count)s PDF", "%(count)s PDFs", "n"),
+    "stars (Mirror has none)": ngettext_lazy(
+        "%(count)s star (Mirror has none)", "%(count)s stars (Mirror has none)", "n"
+    ),
+    "places": ngettext_lazy("%(count)s place", "%(count)s places", "n"),
+    "weather notes": ngettext_lazy("%(count)s weather note", "%(count)s weather notes", "n"),
+    "empty entries": ngettext_lazy("%(count)s empty entry", "%(count)s empty entries", "n"),
+    "files that are not journals": ngettext_lazy(
+        "%(count)s file that is not a journal", "%(count)s files that are not journals", "n"
+    ),
+    "files in hidden folders (.obsidian, .trash)": ngettext_lazy(
+        "%(count)s file in a hidden folder (.obsidian, .trash)",
+        "%(count)s files in hidden folders (.obsidian, .trash)",
+        "n",
+    ),
+    "files that are not notes (attachments)": ngettext_lazy(
+        "%(count)s file that is not a note (an attachment)",
+        "%(count)s files that are not notes (attachments)",
+        "n",
+    ),
+    "moods with a name of their own, kept as a tag": ngettext_lazy(
+        "%(count)s mood with a name of its own, kept as a tag",
+        "%(count)s moods with a name of their own, kept as a tag",
+        "n",
+    ),
+    "notes dated by when their file last changed (no date found)": ngettext_lazy(
+        "%(count)s note dated by when its file last changed (no date found)",
+        "%(count)s notes dated by when their file last changed (no date found)",
+        "n",
+    ),
+    TAGS_BEYOND: ngettext_lazy(
+        "%(count)s tag beyond %(max)s on one entry",
+        "%(count)s tags beyond %(max)s on one entry",
+        "n",
     ),
 }
 
 
 def left_out(skipped: dict) -> list[str]:
     """What was left out and why, as the preview and the summary say it: `1 photo`."""
-    return [
-        f"{count:,} {_ONE.get(reason, reason) if count == 1 else reason}"
-        for reason, count in skipped.items()
-        if count
-    ]
+    said = []
+    for reason, count in skipped.items():
+        if not count:
+            continue
+        text = _SAID.get(reason)
+        values = {"n": count, "count": intcomma(count), "max": MAX_TAGS}
+        said.append(text % values if text is not None else f"{intcomma(count)} {reason}")
+    return said

@@ -11,6 +11,8 @@ import datetime as dt
 import io
 import re
 
+from django.utils.translation import gettext
+
 from .base import Occurrences, SourceEntry, SourceRead, stable_id
 
 FORMAT = "daylio"
@@ -30,20 +32,22 @@ def read_csv(text: str) -> SourceRead:
     try:
         _read_rows(read, csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     except csv.Error as error:  # a field longer than any note, or a broken quote
-        read.problems.append(f"The CSV file cannot be read: {error}.")
+        read.problems.append(gettext("The CSV file cannot be read: %(error)s.") % {"error": error})
     return read
 
 
 def _read_rows(read: SourceRead, rows: csv.DictReader) -> None:
     seen = Occurrences()
     for number, row in enumerate(rows, start=2):  # line 1 is the header
-        where = f"line {number}"
+        where = gettext("line %(number)s") % {"number": number}
         try:
             day = dt.date.fromisoformat((row.get("full_date") or "").strip())
             moment = dt.datetime.combine(day, _time((row.get("time") or "").strip()))
         except ValueError:
             read.problems.append(
-                f"{where}: “{row.get('full_date')} {row.get('time')}” is not a date and time."
+                f"{where}: "
+                + gettext("“%(moment)s” is not a date and time.")
+                % {"moment": f"{row.get('full_date')} {row.get('time')}"}
             )
             continue
         mood_name = (row.get("mood") or "").strip()
@@ -82,7 +86,11 @@ def _time(text: str) -> dt.time:
 
 
 def _summary(mood: str, activities: list[str]) -> str:
-    parts = [f"Mood: {mood}."] if mood else []
+    """The words of an entry Daylio knows only by its mood and activities: written into the
+    journal in the language of the import."""
+    # Translators: the text of an imported Daylio entry that had only a mood ("Mood: rad.").
+    parts = [gettext("Mood: %(mood)s.") % {"mood": mood}] if mood else []
     if activities:
-        parts.append("Activities: " + ", ".join(activities) + ".")
+        # Translators: the text of an imported Daylio entry: "Activities: work, sport."
+        parts.append(gettext("Activities: %(list)s.") % {"list": ", ".join(activities)})
     return " ".join(parts)

@@ -17,6 +17,8 @@ import re
 import zipfile
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext
+
 from ..frontmatter import FormatProblem
 from ..reading import ImportRejected, read_text_member
 from .base import SourceEntry, SourceRead, heading_title, json_shape_problem
@@ -77,7 +79,9 @@ def read_zip(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> SourceRe
             read.problems.append(f"{info.filename}: {problem}")
             continue
         except (ValueError, RecursionError):
-            read.problems.append(f"{info.filename}: it is not a Day One journal file (JSON).")
+            read.problems.append(
+                f"{info.filename}: " + gettext("it is not a Day One journal file (JSON).")
+            )
             continue
         del text
         if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
@@ -85,9 +89,14 @@ def read_zip(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> SourceRe
             continue
         journal = info.filename.rsplit("/", 1)[-1].removesuffix(".json")
         for index, raw in enumerate(data["entries"]):
-            _read_entry(read, raw, f"{journal}, entry {index + 1}")
+            # Translators: where a problem is: "Journal, entry 3" (the journal's name).
+            where = gettext("%(journal)s, entry %(number)s") % {
+                "journal": journal,
+                "number": index + 1,
+            }
+            _read_entry(read, raw, where)
     if not any(journal_files(infos)):
-        raise ImportRejected(["This Day One export holds no journal (no .json file)."])
+        raise ImportRejected([gettext("This Day One export holds no journal (no .json file).")])
     return read
 
 
@@ -103,10 +112,10 @@ def _read_entry(read: SourceRead, raw: object, where: str) -> None:
             dict.fromkeys(str(tag).strip() for tag in raw.get("tags") or [] if str(tag).strip())
         )
     except (KeyError, TypeError, ValueError, AttributeError):
-        read.problems.append(f"{where}: it is not an entry as Day One exports one.")
+        read.problems.append(f"{where}: " + gettext("it is not an entry as Day One exports one."))
         return
     if not uuid:
-        read.problems.append(f"{where}: it has no uuid.")
+        read.problems.append(f"{where}: " + gettext("it has no uuid."))
         return
     for key, label in MEDIA.items():
         if count := len(raw.get(key) or []):

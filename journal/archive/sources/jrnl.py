@@ -11,6 +11,8 @@ import datetime as dt
 import json
 import re
 
+from django.utils.translation import gettext
+
 from .base import Occurrences, SourceEntry, SourceRead, json_shape_problem, stable_id
 
 FORMAT = "jrnl"
@@ -51,9 +53,9 @@ def read_json(data: dict) -> SourceRead:
     read = SourceRead(FORMAT)
     seen = Occurrences()
     for index, raw in enumerate(data.get("entries") or []):
-        where = (
-            f"entry {index + 1} ({raw.get('date', 'no date') if isinstance(raw, dict) else '?'})"
-        )
+        day = raw.get("date", gettext("no date")) if isinstance(raw, dict) else "?"
+        # Translators: where a problem is: "entry 3 (2024-02-14)".
+        where = gettext("entry %(number)s (%(date)s)") % {"number": index + 1, "date": day}
         try:
             day = dt.date.fromisoformat(raw["date"])
             hour, minute = (int(part) for part in str(raw.get("time") or "09:00").split(":")[:2])
@@ -61,7 +63,7 @@ def read_json(data: dict) -> SourceRead:
             title, body = str(raw.get("title") or ""), str(raw.get("body") or "")
             tags = tuple(str(tag).lstrip("@#") for tag in raw.get("tags") or [])
         except (KeyError, TypeError, ValueError, AttributeError):
-            read.problems.append(f"{where}: it is not an entry as jrnl exports one.")
+            read.problems.append(f"{where}: " + gettext("it is not an entry as jrnl exports one."))
             continue
         nth = seen.nth(moment, title)
         if raw.get("starred"):
@@ -89,13 +91,18 @@ def read_text(text: str) -> SourceRead:
         end = starts[number + 1].start() if number + 1 < len(starts) else len(text)
         line = text.count("\n", 0, start.start()) + 1
         day_text, hour, minute, second, half = start.groups()
-        where = f"line {line} ({day_text})"
+        # Translators: where a problem is: "line 12 (2024-02-14)".
+        where = gettext("line %(number)s (%(date)s)") % {"number": line, "date": day_text}
         try:
             day = dt.date.fromisoformat(day_text)
             hour_number = int(hour) % 12 + (12 if half == "PM" else 0) if half else int(hour)
             moment = dt.datetime.combine(day, dt.time(hour_number, int(minute), int(second or 0)))
         except ValueError:
-            read.problems.append(f"{where}: “{day_text} {hour}:{minute}” is not a real moment.")
+            read.problems.append(
+                f"{where}: "
+                + gettext("“%(moment)s” is not a real moment.")
+                % {"moment": f"{day_text} {hour}:{minute}"}
+            )
             continue
         raw = text[start.end() : end].strip("\n")
         first, _, rest = raw.partition("\n")

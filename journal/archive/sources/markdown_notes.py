@@ -13,6 +13,8 @@ import re
 import zipfile
 from pathlib import PurePosixPath
 
+from django.utils.translation import gettext
+
 from ..frontmatter import FormatProblem, parse_entry_file
 from ..reading import MAX_ARCHIVE_BYTES, MAX_ENTRY_FILE_BYTES, read_text_member
 from .base import SourceEntry, SourceRead, heading_title, stable_id
@@ -49,14 +51,20 @@ def read_zip(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> SourceRe
         path = info.filename
         if info.file_size > MAX_ENTRY_FILE_BYTES:
             read.problems.append(
-                f"{path}: the note is larger than {MAX_ENTRY_FILE_BYTES // 1024} KB, the most "
-                "Mirror reads in one entry."
+                f"{path}: "
+                + gettext(
+                    "the note is larger than %(size)s KB, the most Mirror reads in one entry."
+                )
+                % {"size": MAX_ENTRY_FILE_BYTES // 1024}
             )
             continue
         if budget <= 0:
             read.problems.append(
-                f"The notes unpack to more than {MAX_ARCHIVE_BYTES // 2**20} MB; Mirror imports "
-                "at most that at once. Zip the vault in parts and import each."
+                gettext(
+                    "The notes unpack to more than %(size)s MB; Mirror imports at most that at "
+                    "once. Zip the vault in parts and import each."
+                )
+                % {"size": MAX_ARCHIVE_BYTES // 2**20}
             )
             break
         try:
