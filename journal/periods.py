@@ -143,6 +143,20 @@ class Period:
             return pgettext("period", "Reunited")
         return gettext("Reunited (%(number)s)") % number
 
+    def day_text(self, day: int) -> str:
+        """Where a day falls in it, in words: "Day 12 of separation 2", "Together · day 40"."""
+        if self.kind != "separation":
+            # Translators: a period's title and a day in it: "Reunited · day 40".
+            return gettext("%(title)s · day %(day)s") % {"title": self.title, "day": day}
+        by_initiator = {
+            # Translators: the 12th day of the user's 2nd separation, where the user left.
+            "me": gettext("Day %(day)s of separation %(number)s — you ran"),
+            "them": gettext("Day %(day)s of separation %(number)s — they ran"),
+            "mutual": gettext("Day %(day)s of separation %(number)s — mutual"),
+        }
+        text = by_initiator.get(self.initiator) or gettext("Day %(day)s of separation %(number)s")
+        return text % {"day": day, "number": self.number}
+
     @property
     def slug(self) -> str:
         """A stable, URL-safe id for `?period=`: before, together-1, separation-2, reunion-1."""

@@ -42,6 +42,13 @@ class Summary:
     current_separation_days: int | None
     days_since_contact: int | None
 
+    @property
+    def average_separation_whole_days(self) -> int | None:
+        """The average separation, rounded to whole days, as people read it."""
+        if self.average_separation_days is None:
+            return None
+        return round(self.average_separation_days)
+
 
 class Timeline:
     def __init__(self, user, today: dt.date) -> None:
