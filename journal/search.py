@@ -99,8 +99,15 @@ class Term:
         """A term of the query; a single word (not a quoted phrase) is cut to its stem in
         `language`, so that it finds the other forms of the word."""
         words = fold(raw).split()
+        endings = [""]  # what may follow the first word's literal start
         if language and not phrase and len(words) == 1 and len(raw.split()) == 1:
-            words = [stem(raw.strip(), language)]
+            # The stem, or the word as typed where the stemmer changed its end (memory is
+            # cut to "memori", which finds "memories" but not "memory").
+            cut = stem(raw.strip(), language)
+            start = _common_start(cut, words[0])
+            if start:
+                tails = {cut[len(start) :], words[0][len(start) :]}
+                words, endings = [start], ([""] if "" in tails else sorted(tails))
         text = " ".join(words)
         if not text or not _WORD_CHARS.search(text):
             return None
@@ -111,9 +118,18 @@ class Term:
             # with its literal lets the regex engine jump from one candidate to the next
             # (30 times faster over a journal than a look-behind in front).
             escaped[0] = f"{escaped[0]}(?<!\\w{escaped[0]})"
+        if endings != [""]:
+            escaped[0] += "(?:" + "|".join(map(re.escape, endings)) + ")"
         if len(escaped) == 1 and not phrase:
             escaped[0] += r"\w*"  # the whole word it begins, marked whole in a snippet
         return cls(text, re.compile(r"\s+".join(escaped)))
+
+
+def _common_start(a: str, b: str) -> str:
+    size = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    return a[:size]
 
 
 @dataclass

@@ -19,6 +19,9 @@ from tests.factories import make_entry
         ("fr", "marcher", "J'ai marché longtemps."),
         ("pt-br", "saudades", "Sinto uma saudade enorme."),
         ("en", "walks", "Walking by the sea."),
+        ("en", "memory", "A memory came back."),  # its stem is "memori"
+        ("en", "memory", "Old memories."),
+        ("en", "happy", "Happiness, briefly."),
         ("fr", "cafe", "Nous étions au CAFÉ."),
     ],
 )
