@@ -68,8 +68,9 @@ worker: install
 
 # The translation catalogs in locale/ (docs/architecture.md, "A language"): every string the
 # code marks, gathered, then compiled. Needs GNU gettext (apt-get install gettext). A new
-# language: add it to LANGUAGES in config/settings.py and run `make messages LANGS=xx`.
-LANGS ?= es pt_BR de fr
+# language: add it to LANGUAGES in config/settings.py and run `make messages LANGS=xx`; from
+# then on its folder in locale/ includes it.
+LANGS ?= $(sort $(notdir $(wildcard locale/*)))
 MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=screenshots
 messages: install
 	$(DEV_ENV) $(BIN)/python manage.py makemessages $(foreach l,$(LANGS),-l $(l)) --no-location --no-obsolete $(MESSAGES_IGNORE)

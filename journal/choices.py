@@ -3,6 +3,7 @@ timeline events. Stored as their values, readable at rest (docs/security.md)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
@@ -52,7 +53,7 @@ class PromptPerspective(models.TextChoices):
     RUNNER = "runner", _("Runner")
     CHASER = "chaser", _("Chaser")
     # Translators: a prompt for either side of a separation.
-    ANY = "any", _("Any moment")
+    ANY = "any", _("Either side")
 
 
 class PromptPhase(models.TextChoices):
@@ -90,3 +91,45 @@ class Initiator(models.TextChoices):
     ME = "me", _("I left")
     THEM = "them", _("They left")
     MUTUAL = "mutual", _("We both stepped back")
+
+
+# The themes of the built-in prompts (journal/data/prompts.yaml), in the reader's words. A
+# person's own prompts keep the themes they wrote.
+# Translators: a prompt's theme, one or two words in lower case, as a label and a filter.
+THEME_LABELS = {
+    "abandonment": pgettext_lazy("prompt theme", "abandonment"),
+    "acceptance": pgettext_lazy("prompt theme", "acceptance"),
+    "anger": pgettext_lazy("prompt theme", "anger"),
+    "body": pgettext_lazy("prompt theme", "body"),
+    "boundaries": pgettext_lazy("prompt theme", "boundaries"),
+    "contact": pgettext_lazy("prompt theme", "contact"),
+    "control": pgettext_lazy("prompt theme", "control"),
+    "distraction": pgettext_lazy("prompt theme", "distraction"),
+    "dreams": pgettext_lazy("prompt theme", "dreams"),
+    "fear": pgettext_lazy("prompt theme", "fear"),
+    "gratitude": pgettext_lazy("prompt theme", "gratitude"),
+    "grief": pgettext_lazy("prompt theme", "grief"),
+    "hope": pgettext_lazy("prompt theme", "hope"),
+    "identity": pgettext_lazy("prompt theme", "identity"),
+    "longing": pgettext_lazy("prompt theme", "longing"),
+    "memory": pgettext_lazy("prompt theme", "memory"),
+    "mirror": pgettext_lazy("prompt theme", "mirror"),
+    "patience": pgettext_lazy("prompt theme", "patience"),
+    "patterns": pgettext_lazy("prompt theme", "patterns"),
+    "reunion": pgettext_lazy("prompt theme", "reunion"),
+    "self-love": pgettext_lazy("prompt theme", "self-love"),
+    "shock": pgettext_lazy("prompt theme", "shock"),
+    "signs": pgettext_lazy("prompt theme", "signs"),
+    "sleep": pgettext_lazy("prompt theme", "sleep"),
+    "support": pgettext_lazy("prompt theme", "support"),
+    "surrender": pgettext_lazy("prompt theme", "surrender"),
+    "trust": pgettext_lazy("prompt theme", "trust"),
+    "urge": pgettext_lazy("prompt theme", "urge"),
+    "walls": pgettext_lazy("prompt theme", "walls"),
+    "worth": pgettext_lazy("prompt theme", "worth"),
+}
+
+
+def theme_label(theme: str) -> str:
+    """A theme as people read it: a built-in one in the reader's language, else as written."""
+    return str(THEME_LABELS.get(theme, theme))

@@ -24,6 +24,7 @@ from .choices import (
     PromptPerspective,
     PromptPhase,
     Stage,
+    theme_label,
 )
 from .figures import journal_changed, journal_changed_where
 from .markdown import render_markdown, stored_html
@@ -219,6 +220,11 @@ class Prompt(JournalPart):
         from .prompt_languages import prompt_words
 
         return prompt_words(self)
+
+    @property
+    def theme_label(self) -> str:
+        """Its theme as the reader reads it (a built-in one translated; one's own as written)."""
+        return theme_label(self.theme) if self.is_builtin else self.theme
 
 
 class TagQuerySet(OwnedQuerySet, JournalQuerySet):

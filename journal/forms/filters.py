@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import theme_label
 from ..dates import in_range, out_of_range_message
 from ..models import (
     MOOD_LABELS,
@@ -210,7 +211,7 @@ class PromptFilterForm(QueryFilterForm):
         super().__init__(data, **kwargs)
         self.fields["theme"].choices = [
             ("", _("Any theme")),
-            *((t, t.capitalize()) for t in themes),
+            *((t, theme_label(t).capitalize()) for t in themes),
         ]
 
     def filter(self, prompts):

@@ -106,7 +106,8 @@ def label_text(tick: AxisLabel) -> str:
     if form == "day":
         return date_format(tick.day, gettext("j M"))
     if form == "month":
-        return date_format(tick.day, "M")
+        # Translators: a month on a picture's axis, in Django's date format letters (M: "Jan").
+        return date_format(tick.day, gettext("M"))
     if form == "month-year":
         return date_format(tick.day, gettext("M Y"))
     return date_format(tick.day, "Y")

@@ -133,7 +133,7 @@ def test_period_cards_give_dates_lengths_and_facts(alice_client, alice):
     assert text(together) == f"Together {yesterday} – {yesterday} · 1 day 0 entries"
     assert (
         text(before)
-        == f"Before we met Until – {date_filter(today - dt.timedelta(days=2), 'j M Y')} 0 entries"
+        == f"Before we met Until {date_filter(today - dt.timedelta(days=2), 'j M Y')} 0 entries"
     )
 
 
