@@ -5,7 +5,7 @@ person writes, and how a row seals them on the way in and opens them on the way 
   field to forms and to the code that reads a model's attributes: it holds the words. Only
   what is written to the database is sealed, by the field's `pre_save` (every `save` and
   `bulk_create`) or by `SealedModel.sealed_value` for the bulk paths that skip it; its
-  column is text, whatever its length in words.
+  column holds bytes (`bytea`, a BLOB), whatever its length in words.
 - A row opens its sealed fields as it is read (`SealedModel.from_db`), bound to its place:
   its table, the field, its owner and its own identity (`seal_row`). Rows without an owner
   (the built-in prompts) hold no one's words and are stored as they are.
@@ -37,7 +37,16 @@ class SealedMixin:
     sealed = True
 
     def get_internal_type(self) -> str:
-        return "TextField"
+        return "BinaryField"  # the column: sealed bytes (journal.sealing), or a text's UTF-8
+
+    def from_db_value(self, value, expression, connection):
+        """Sealed bytes as they are (the row opens them: `SealedModel.from_db`); a value
+        stored as it is (a built-in prompt, words from before encryption) as its text."""
+        if isinstance(value, memoryview):
+            value = bytes(value)
+        if isinstance(value, bytes) and not is_sealed(value):
+            return value.decode()
+        return value
 
     def pre_save(self, model_instance, add: bool):
         value = getattr(model_instance, self.attname)
@@ -49,14 +58,16 @@ class SealedMixin:
 
     def get_prep_value(self, value):
         if isinstance(value, Unsealed):
-            return str(value)
+            return str(value).encode()
+        if isinstance(value, bytes | None):
+            return value
         value = super().get_prep_value(value)
-        if value and isinstance(value, str) and not is_sealed(value):
+        if value:
             raise TypeError(
                 f"{self.model.__name__}.{self.name} is sealed: the database holds no words to "
                 "compare or write in the clear (see journal/sealed.py)"
             )
-        return value
+        return b""  # empty is stored empty
 
     def stored(self, value) -> str:
         """The text that is sealed for `value`."""
@@ -86,9 +97,7 @@ class SealedJSONField(SealedMixin, models.TextField):
         return json.loads(text) if text else self.get_default()
 
     def get_prep_value(self, value):
-        if isinstance(value, Unsealed):
-            return str(value)
-        if not isinstance(value, str):  # never compare or write unsealed JSON
+        if not isinstance(value, str | bytes | None):  # never compare or write unsealed JSON
             raise TypeError(f"{self.model.__name__}.{self.name} is sealed")
         return super().get_prep_value(value)
 

@@ -202,9 +202,20 @@ def ranked_ids(entries: QuerySet, query: Query) -> list:
 
 def _raw_rows(rows: QuerySet, chunk: int = 500):
     """The rows of a `values_list` as the database driver gives them: a whole journal's
-    ids are not turned into UUIDs only to be turned back into text."""
+    ids are not turned into UUIDs only to be turned back into text, and its sealed words
+    come as bytes (on PostgreSQL in the binary protocol, half the size of bytea as text)."""
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
-    with connections[rows.db].cursor() as cursor:
+    connection = connections[rows.db]
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, binary=True)
+            while batch := cursor.fetchmany(chunk):
+                yield from batch
+        return
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(chunk):
             yield from batch

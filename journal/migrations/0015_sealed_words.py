@@ -1,6 +1,7 @@
 """The fields that hold what a person writes become sealed fields (journal/sealed.py): text
 columns, whatever their length in words, sealed under the owner's journal key.
 
+Here the columns are text (`m1.<generation>.<base64>`); migration 0019 made them bytes.
 A migration cannot seal anything: it has no one's key. The words stay as they are until
 their owner's next sign-in with a password seals the whole journal in one transaction
 (journal/sealing_pass.py); `manage.py encryption_status` counts the accounts still
@@ -65,8 +66,17 @@ class Migration(migrations.Migration):
         migrations.AddField(model_name="entryrevision", name="user", field=owner(null=True)),
         migrations.RunPython(revisions_get_their_owner, migrations.RunPython.noop),
         migrations.AlterField(model_name="entryrevision", name="user", field=owner()),
+        # The columns are text here; migration 0019 makes them bytes, in a database made
+        # from scratch as in one that held words before.
         *(
-            migrations.AlterField(model_name=model, name=name, field=field)
+            migrations.SeparateDatabaseAndState(
+                database_operations=[
+                    migrations.AlterField(
+                        model_name=model, name=name, field=models.TextField(blank=True)
+                    )
+                ],
+                state_operations=[migrations.AlterField(model_name=model, name=name, field=field)],
+            )
             for model, name, field in SEALED
         ),
     ]

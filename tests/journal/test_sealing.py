@@ -20,8 +20,8 @@ def keyring():
 def test_words_come_back_as_written_and_are_not_in_what_is_stored(keyring):
     words = "The lighthouse again, 3 a.m. — café, 🌙"
     stored = sealing.seal(words, PLACE, keyring)
-    assert sealing.is_sealed(stored) and stored.startswith("m1.1.")
-    assert "lighthouse" not in stored.lower()
+    assert sealing.is_sealed(stored) and stored.startswith(b"m1.1.")
+    assert b"lighthouse" not in stored.lower()
     assert sealing.unseal(stored, PLACE, keyring) == words
 
 
@@ -46,7 +46,7 @@ def test_a_value_moved_elsewhere_does_not_open(keyring, elsewhere):
 
 def test_an_altered_value_does_not_open(keyring):
     stored = sealing.seal("words", PLACE, keyring)
-    for altered in [stored[:-2] + "AA", stored.replace("m1.1.", "m1.1.A"), "m1.1.%%%"]:
+    for altered in [stored[:-2] + b"AA", stored.replace(b"m1.1.", b"m1.1.A"), b"m1.1.%%%"]:
         with pytest.raises(sealing.SealBroken):
             sealing.unseal(altered, PLACE, keyring)
 
