@@ -80,7 +80,7 @@ class SealedMixin:
 
 class SealedCharField(SealedMixin, models.CharField):
     """A line of words (a title, a tag's name): a text input with a maximum length in
-    forms, a text column in the database."""
+    forms, a column of sealed bytes in the database."""
 
 
 class SealedTextField(SealedMixin, models.TextField):
