@@ -167,14 +167,26 @@ def recovery_key(request: HttpRequest) -> HttpResponse:
                 request.session[RECOVERY_UNSAVED] = True
                 log_security_event("recovery_key_renewed", user.pk)
                 return redirect("accounts:recovery-key")
+    shown = take_recovery_to_show(request)  # shown once
     context = {
         "form": form,
-        "recovery_key": take_recovery_to_show(request),  # shown once
+        "recovery_key": shown,
+        "key_file": _recovery_key_file(user, shown) if shown else "",
         "saved_at": stored.recovery_saved_at if stored else None,
         "locked": opened is None and stored is not None,
         "has_key": stored is not None,
     }
     return render(request, "accounts/recovery_key.html", context)
+
+
+def _recovery_key_file(user, key: str) -> str:
+    """The words of the recovery key's text file: plain text, which the page's link
+    percent-encodes whole (never HTML)."""
+    heading = _("Mirror recovery key for %(email)s") % {"email": user.email}
+    note = _(
+        "Keep it somewhere safe. With it, a journal can be opened again after a forgotten password."
+    )
+    return f"{heading}\n\n{key}\n\n{note}\n"
 
 
 @sensitive_post_parameters("password", "recovery_key")

@@ -1,5 +1,8 @@
 """The recovery key page (/accounts/recovery-key/) and the unlock page (/accounts/unlock/)."""
 
+import re
+from urllib.parse import unquote
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -47,6 +50,20 @@ def test_a_new_account_is_shown_its_recovery_key_once(signed_up):
     assert journal_keys.journal_key_recover(user=user, recovery_text=key)
     assert 'download="mirror-recovery-key.txt"' in response.content.decode()
     assert shown_key(signed_up.get(RECOVERY)) is None  # once
+
+
+def test_the_key_file_holds_the_address_and_the_key_as_plain_text(alice_client, alice):
+    alice.email = "o'hara&co@example.com"  # characters HTML would escape
+    alice.save()
+    response = alice_client.post(RECOVERY, {"password": PASSWORD}, follow=True)
+    key = shown_key(response)
+    link = re.search(r'href="data:text/plain;charset=utf-8,([^"]*)"', response.text).group(1)
+    assert re.fullmatch(r"[A-Za-z0-9%._~-]*", link)  # percent-encoded whole: nothing to escape
+    assert unquote(link) == (
+        f"Mirror recovery key for o'hara&co@example.com\n\n{key}\n\n"
+        "Keep it somewhere safe. With it, a journal can be opened again after a forgotten "
+        "password.\n"
+    )
 
 
 def test_the_home_page_reminds_until_the_key_is_saved(signed_up):
