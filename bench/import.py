@@ -255,7 +255,8 @@ def child(path: str, *, preview: bool = False) -> None:
     setup_django()
     from accounts.journal_keys import journal_key_create
     from accounts.models import User
-    from journal.archive.importing import import_preview, journal_import
+    from journal.archive.importing import journal_import
+    from journal.archive.preview import import_preview
     from journal.archive.reading import ImportRejected
     from journal.markdown import render_markdown
     from journal.sealing import Keyring, keys_active

@@ -52,6 +52,13 @@ from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from .defuse import BLANK_LINE, PUT_BACK, PUT_BACK_AFTER, defuse
+from .markdown_syntax import (
+    FOOTNOTE_ID,
+    FOOTNOTE_LINK_CLASSES,
+    STRIKE,
+    mark_task,
+    number_footnotes,
+)
 from .text import number_text
 
 logger = logging.getLogger(__name__)
@@ -63,19 +70,15 @@ ALLOWED_TAGS = frozenset(
         "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
     }
 )  # fmt: skip
-# What footnotes add, and nothing else: their ids (numbered, with a prefix of the text's own
-# digest, so two entries on one page never share one), their links' classes, their block.
-_FOOTNOTE_ID = re.compile(r"\Afn(ref)?-[0-9a-f]{6}-\d{1,4}(-\d{1,4})?\Z")
-_FOOTNOTE_LINK_CLASSES = frozenset({"footnote-ref", "footnote-backref"})
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener noreferrer"
 
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if tag == "a":
-        return name in {"href", "title"} or (name == "class" and value in _FOOTNOTE_LINK_CLASSES)
+        return name in {"href", "title"} or (name == "class" and value in FOOTNOTE_LINK_CLASSES)
     if tag in {"sup", "li"}:
-        return name == "id" and bool(_FOOTNOTE_ID.match(value))
+        return name == "id" and bool(FOOTNOTE_ID.match(value))
     if tag == "div":
         return name == "class" and value == "footnote"
     if tag == "abbr":
@@ -103,8 +106,8 @@ class _CalmTreeprocessor(Treeprocessor):
                 elif child.tag == "img":
                     parent[index] = self._image_as_link(child, inside_link=parent.tag == "a")
                 elif child.tag == "li" and parent.tag in {"ul", "ol"}:
-                    _mark_task(child)
-        _number_footnotes(root, "\n".join(self.md.lines))
+                    mark_task(child)
+        number_footnotes(root, "\n".join(self.md.lines))
 
     @staticmethod
     def _image_as_link(image: etree.Element, *, inside_link: bool) -> etree.Element:
@@ -117,55 +120,6 @@ class _CalmTreeprocessor(Treeprocessor):
         replacement.text = f"[image: {label}]" if label else "[image]"
         replacement.tail = image.tail
         return replacement
-
-
-_STRIKE = r"(~{2})(?!~)(.+?)(?<!~)~{2}"
-_TASK = re.compile(r"\A\[([ xX])\] ")
-_BALLOT = {" ": "\u2610 ", "x": "\u2611 ", "X": "\u2611 "}  # ☐ to do, ☑ done
-
-
-def _mark_task(item: etree.Element) -> None:
-    """`[ ] ` or `[x] ` at the start of a list item becomes ☐ or ☑ (text: nothing to click,
-    and nothing for the sanitizer to allow)."""
-    holder = item[0] if len(item) and item[0].tag == "p" and not (item.text or "").strip() else item
-    match = _TASK.match(holder.text or "")
-    if match:
-        holder.text = _BALLOT[match.group(1)] + holder.text[match.end() :]
-
-
-_FOOTNOTE_REF = re.compile(r"\A(#?)fnref(\d*):(.+)\Z")
-_FOOTNOTE = re.compile(r"\A(#?)fn:(.+)\Z")
-
-
-def _number_footnotes(root: etree.Element, source: str) -> None:
-    """Footnote ids numbered as shown (`fn:my-note` → `fn-1a2b3c-2`), under a prefix of the
-    text's digest: two entries on one page (the print page) never share an id, and the
-    same text always renders the same."""
-    block = next((e for e in root.iter("div") if e.get("class") == "footnote"), None)
-    if block is None:
-        return
-    prefix = hashlib.sha256(source.encode()).hexdigest()[:6]
-    numbers = {}
-    for number, item in enumerate((li for li in block.iter("li") if li.get("id")), 1):
-        numbers[item.get("id")[3:]] = number
-
-    def renamed(value: str) -> str | None:
-        if match := _FOOTNOTE_REF.match(value):
-            hash_, again, label = match.groups()
-            number = numbers.get(label)
-            suffix = f"-{again}" if again else ""
-            return None if number is None else f"{hash_}fnref-{prefix}-{number}{suffix}"
-        if match := _FOOTNOTE.match(value):
-            hash_, label = match.groups()
-            number = numbers.get(label)
-            return None if number is None else f"{hash_}fn-{prefix}-{number}"
-        return None
-
-    for element in root.iter():
-        for name in ("id", "href"):
-            value = element.get(name)
-            if value and (new := renamed(value)) is not None:
-                element.set(name, new)
 
 
 # How deep the block parser may recurse: a quote or a list on one line opens one level, an
@@ -195,7 +149,7 @@ class _CalmExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_CalmTreeprocessor(md), "mirror_calm", 0)
         # ~~struck through~~, as GitHub, Obsidian and Day One write it.
-        md.inlinePatterns.register(SimpleTagInlineProcessor(_STRIKE, "del"), "mirror_del", 65)
+        md.inlinePatterns.register(SimpleTagInlineProcessor(STRIKE, "del"), "mirror_del", 65)
         tables = md.parser.blockprocessors["table"]
         md.parser.blockprocessors.register(_TableProcessor(md.parser, tables.config), "table", 75)
         self._limit_nesting(md.parser)

@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -164,20 +164,6 @@ def keyring_for(owner: int) -> Keyring:
     return keyring
 
 
-def with_active_keys[T](chunks: Iterable[T]) -> Iterator[T]:
-    """`chunks`, read with the keys active now: a streamed response is read after its view
-    (and the middleware that made its keys active) has returned."""
-    keys = _active.get()
-    iterator = iter(chunks)
-    while True:
-        with keys_active(keys):
-            try:
-                item = next(iterator)
-            except StopIteration:
-                return
-        yield item
-
-
 _SEALED_PREFIX = f"{FORMAT}.".encode()
 
 
@@ -232,7 +218,7 @@ class SealingMiddleware:
     """Runs each signed-in request with its journal key active (accounts/unlock.py opens
     it), so the journal's models seal and open words without passing keys around. A
     streamed response that reads words after the view returned takes the keys with it
-    (`with_active_keys`)."""
+    (journal/views/export.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,7 +1,9 @@
 """The import: plan every file, then write all of it in one transaction, or nothing.
 
-Each reader (the Mirror zip today) turns a file into entry plans and event records; planning
-matches them with the user's entries, and writing renders and stores them, bounded in time."""
+Each reader (Mirror's zip, or another app's export: journal/archive/sources) turns a file into
+entry plans and event records; planning matches them with the user's entries, and writing
+renders and stores them, bounded in time. The preview (journal/archive/preview.py) reads
+and matches the same way and writes nothing."""
 
 import datetime as dt
 import time
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, ngettext
 
 from ..markdown import MarkdownRefused
 from ..models import (
@@ -134,74 +136,6 @@ def journal_import(*, user, archive_file) -> ImportResult:
         events_created=events_created,
         events_unchanged=events_unchanged,
         source=planned.source,
-        skipped=dict(planned.skipped),
-    )
-
-
-# The apps' own names are not translated.
-SOURCE_NAMES = {
-    "mirror": gettext_lazy("Mirror's export"),
-    "dayone": "Day One",
-    "jrnl": "jrnl",
-    "daylio": "Daylio",
-    "markdown": gettext_lazy("Markdown notes"),
-}
-
-
-@dataclass(frozen=True)
-class ImportPreview:
-    """What an import would do, read and matched with the journal, nothing written."""
-
-    source: str
-    years: list[tuple[int, int]]  # (year, entries that file holds for it)
-    first: dt.date | None
-    last: dt.date | None
-    new: int
-    updated: int
-    already: int
-    events: int
-    skipped: dict
-
-    @property
-    def source_name(self) -> str:
-        return str(SOURCE_NAMES.get(self.source, self.source))
-
-    @property
-    def total(self) -> int:
-        return self.new + self.updated + self.already
-
-    @property
-    def left_out(self) -> list[str]:
-        return left_out(self.skipped)
-
-
-def import_preview(*, user, archive_file) -> ImportPreview:
-    """The same reading, checks and matching as `journal_import`, and nothing written: a
-    file it would refuse is refused here, with the same problems."""
-    planned = plan_upload(user, archive_file)
-    new = updated = already = 0
-    years: Counter = Counter()
-    days = []
-    for plan in planned.plans:
-        day = plan.values.get("written_on") or (plan.entry.written_on if plan.entry else None)
-        if day is not None:
-            years[day.year] += 1
-            days.append(day)
-        if plan.entry is None:
-            new += 1
-        elif _changes(plan.entry, plan) or _tags_changed(plan.entry, plan):
-            updated += 1
-        else:
-            already += 1
-    return ImportPreview(
-        source=planned.source,
-        years=sorted(years.items()),
-        first=min(days, default=None),
-        last=max(days, default=None),
-        new=new,
-        updated=updated,
-        already=already,
-        events=len(planned.events),
         skipped=dict(planned.skipped),
     )
 
@@ -440,7 +374,7 @@ def _match_without_id(user, plans: list[_EntryPlan], owned: dict) -> None:
 
 def _prompts(user) -> dict[str, Prompt]:
     """Prompt texts the user can answer: their own first, then built-in (retired too)."""
-    prompts = Prompt.objects.own(user) | Prompt.objects.filter(user__isnull=True)
+    prompts = Prompt.objects.answerable(user)
     by_text: dict[str, Prompt] = {}
     for prompt in prompts.order_by("user_id", "retired", "id"):
         by_text.setdefault(prompt.text.strip(), prompt)
@@ -452,14 +386,14 @@ def _tags(user, plans: list[_EntryPlan]) -> dict[str, Tag]:
     return Tag.objects.for_names(user, (name for plan in plans for name in plan.tags or []))
 
 
-def _changes(entry: Entry, plan: _EntryPlan) -> dict:
+def entry_changes(entry: Entry, plan: _EntryPlan) -> dict:
     changes = {name: value for name, value in plan.values.items() if getattr(entry, name) != value}
     if _body_key(entry.body) != _body_key(plan.body):
         changes["body"] = plan.body
     return changes
 
 
-def _tags_changed(entry: Entry, plan: _EntryPlan) -> bool:
+def tags_changed(entry: Entry, plan: _EntryPlan) -> bool:
     return plan.tags is not None and {tag_key(name) for name in plan.tags} != {
         tag_key(tag.name) for tag in entry.tags.all()
     }
@@ -506,11 +440,11 @@ def _write_entries(user, plans: list[_EntryPlan], *, deadline: float) -> dict[st
                 _insert_entries(new, problems, deadline=deadline)
                 new = []
             continue
-        changes = _changes(entry, plan)
+        changes = entry_changes(entry, plan)
         if "prompt_text" in changes:
             changes["prompt"] = prompts.get(changes["prompt_text"] or None)
-        tags_changed = _tags_changed(entry, plan)
-        if not changes and not tags_changed:
+        new_tags = tags_changed(entry, plan)
+        if not changes and not new_tags:
             counts["unchanged"] += 1
             continue
         for name, value in changes.items():
@@ -522,7 +456,7 @@ def _write_entries(user, plans: list[_EntryPlan], *, deadline: float) -> dict[st
             except RENDER_REFUSALS as refused:
                 problems.append(f"{plan.path}: {refused}")
                 continue
-        if tags_changed:
+        if new_tags:
             entry.tags.set([tags[tag_key(name)] for name in plan.tags])
             if not changes:
                 entry.save(update_fields=["updated_at"])

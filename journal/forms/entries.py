@@ -7,6 +7,7 @@ import uuid
 from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
@@ -193,9 +194,9 @@ class EntryForm(FocusFirstErrorMixin, forms.ModelForm):
         self.fields["prompt"].queryset = Prompt.objects.for_user(user)
         if self.instance.prompt_id:
             # An entry keeps the prompt it answered, even one since retired.
-            self.fields["prompt"].queryset = Prompt.objects.filter(
-                pk=self.instance.prompt_id
-            ) | Prompt.objects.for_user(user)
+            self.fields["prompt"].queryset = Prompt.objects.answerable(user).filter(
+                models.Q(pk=self.instance.prompt_id) | models.Q(retired=False)
+            )
         if not self.is_bound and self.instance._state.adding:
             self.initial.setdefault("written_on", timezone.localdate())
         if not self.instance._state.adding:

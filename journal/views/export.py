@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from config.uploads import upload_stopped
 
 from ..archive.document import print_groups, stream_markdown
-from ..archive.importing import import_preview, journal_import
+from ..archive.importing import journal_import
+from ..archive.preview import import_preview
 from ..archive.reading import (
     MAX_ARCHIVE_BYTES,
     MAX_ENTRY_FILE_BYTES,
@@ -31,7 +32,7 @@ from ..archive.selection import selected_events
 from ..archive.writing import entry_file, entry_filename, stream_zip
 from ..forms import MAX_UPLOAD_BYTES, ExportForm, ImportForm
 from ..models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Entry
-from ..sealing import with_active_keys
+from ..sealing import active_keyring, keys_active
 from ..shortcuts import entry_or_404, timeline_for
 
 FORMATS = {"md": "journal:export-md", "zip": "journal:export-zip", "print": "journal:export-print"}
@@ -45,17 +46,17 @@ def _selection_or_redirect(request: HttpRequest) -> tuple[ExportForm, HttpRespon
     return form, redirect(f"{reverse('journal:export')}?{request.GET.urlencode()}")
 
 
-def _in_language[T](chunks: Iterable[T]) -> Iterator[T]:
-    """`chunks`, read in the language active now: a streamed response is read after its view
-    (and the middleware that chose the language) has returned, and its documents speak the
-    user's language. The language is taken here, when the view calls this, not once the
-    response is read."""
-    return _read_in(translation.get_language(), iter(chunks))
+def _as_now[T](chunks: Iterable[T]) -> Iterator[T]:
+    """`chunks`, each read with the journal key and the language active now: a streamed
+    response is read after its view (and the middleware that opened the key and chose the
+    language) has returned, and its documents hold the user's words in the user's
+    language. Both are taken here, when the view calls this, not once the response is read."""
+    return _read_with(active_keyring(), translation.get_language(), iter(chunks))
 
 
-def _read_in[T](language: str, iterator: Iterator[T]) -> Iterator[T]:
+def _read_with[T](keys, language: str, iterator: Iterator[T]) -> Iterator[T]:
     while True:
-        with translation.override(language):
+        with keys_active(keys), translation.override(language):
             try:
                 item = next(iterator)
             except StopIteration:
@@ -64,8 +65,7 @@ def _read_in[T](language: str, iterator: Iterator[T]) -> Iterator[T]:
 
 
 def _download(chunks, filename: str, content_type: str) -> StreamingHttpResponse:
-    chunks = _in_language(with_active_keys(chunks))
-    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response = StreamingHttpResponse(_as_now(chunks), content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response

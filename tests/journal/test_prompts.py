@@ -216,6 +216,23 @@ def test_own_prompts_are_private(bob_client, alices_prompt):
     assert "That prompt is not available any more." in response.text
 
 
+def test_editing_an_entry_keeps_its_retired_prompt_but_takes_no_one_elses(
+    bob_client, bob, alices_prompt
+):
+    retired = builtin().first()
+    entry = Entry.objects.create(user=bob, body="x", prompt=retired)
+    Prompt.objects.filter(pk=retired.pk).update(retired=True)
+    edit = reverse("journal:entry-edit", args=[entry.pk])
+    form = {"body": "y", "written_on": "2025-01-01", "kind": "reflection", "version": "1"}
+    assert bob_client.post(edit, {**form, "prompt": retired.pk}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.prompt_id == retired.pk and entry.body == "y"
+    refused = bob_client.post(edit, {**form, "version": "2", "prompt": alices_prompt.pk})
+    assert "That prompt is not available any more." in refused.text
+    entry.refresh_from_db()
+    assert entry.prompt_id == retired.pk
+
+
 def test_builtin_prompts_cannot_be_edited_or_deleted(alice_client):
     prompt = builtin().first()
     assert alice_client.get(reverse("journal:prompt-edit", args=[prompt.pk])).status_code == 404
