@@ -20,9 +20,9 @@ LONG_AGENT = "Browser/" + "x" * 192  # a browser's name, as long as allauth keep
 IPV6 = "2001:db8:85a3:0000:0000:8a2e:0370:7334"
 
 
-def journal_of_long_words(email: str) -> dict[str, str]:
+def journal_of_long_words(email: str, language: str = "") -> dict[str, str]:
     """A journal where every piece of text is one long word; the pages that show them."""
-    user = make_user(email, display_name="Display" * 7)
+    user = make_user(email, display_name="Display" * 7, language=language)
     today = user.today()
     TimelineEvent.objects.create(
         user=user,
@@ -76,8 +76,8 @@ def overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
-def assert_no_page_scrolls_sideways(page, email: str) -> None:
-    pages = journal_of_long_words(email)
+def assert_no_page_scrolls_sideways(page, email: str, language: str = "") -> None:
+    pages = journal_of_long_words(email, language)
     log_in(page, email)
     page.wait_for_url(page.base_url + "/")
     wide = {}
@@ -93,6 +93,12 @@ def assert_no_page_scrolls_sideways(page, email: str) -> None:
 
 def test_long_words_wrap_on_a_phone(phone_page):
     assert_no_page_scrolls_sideways(phone_page, "phone@example.com")
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])  # the longest words and sentences
+def test_pages_in_other_languages_fit_a_phone(phone_page, language):
+    assert_no_page_scrolls_sideways(phone_page, f"phone-{language}@example.com", language)
+    assert phone_page.locator("html").get_attribute("lang") == language
 
 
 def test_long_words_wrap_on_a_desktop(page):
