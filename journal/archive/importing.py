@@ -54,8 +54,8 @@ from .reading import (
     MAX_TIMELINE_EVENTS,
     TIMELINE,
     ImportRejected,
+    MirrorArchive,
     event_problems,
-    read_archive,
 )
 from .sources import SourceEntry, left_out
 from .sources.base import TAGS_BEYOND
@@ -153,9 +153,8 @@ class Planned:
 def plan_upload(user, archive_file) -> Planned:
     """Read an upload, check every entry, and match each with the user's entry it is."""
     source = read_upload(archive_file)
-    if source is None:
-        archive_file.seek(0)
-        plans, events = _plan_mirror_archive(user, archive_file)
+    if isinstance(source, MirrorArchive):
+        plans, events = _plan_mirror_archive(user, source)
         return Planned("mirror", plans, events, Counter())
     plans, problems, seen_ids = [], list(source.problems), {}
     for entry in source.entries:
@@ -180,8 +179,10 @@ def plan_upload(user, archive_file) -> Planned:
     return Planned(source.format, plans, [], source.skipped)
 
 
-def _plan_mirror_archive(user, archive_file) -> tuple[list["_EntryPlan"], list[EventRecord]]:
-    files, timeline_text, problems = read_archive(archive_file)
+def _plan_mirror_archive(
+    user, export: MirrorArchive
+) -> tuple[list["_EntryPlan"], list[EventRecord]]:
+    files, timeline_text, problems = export.files, export.timeline_text, list(export.problems)
     parsed: list[_EntryPlan] = []
     seen_ids: dict[uuid.UUID, str] = {}
     for file in files:

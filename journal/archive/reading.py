@@ -5,6 +5,7 @@ import io
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
@@ -58,15 +59,27 @@ def _unsafe_name(name: str) -> bool:
     )
 
 
-def read_archive(archive_file) -> tuple[list[EntryFile], str | None, list[str]]:
-    """The entry files of a zip (parsed), its timeline.md as text, and the problems of the
-    files that could not be read. A hostile archive is refused from its headers, before
-    anything is unpacked, or while a file is unpacked, as soon as it passes a limit."""
-    archive, infos = open_zip(archive_file)
-    with archive:
-        members = _members([info for info in infos if _worth_reading(info)])
-        _check_members(members)
-        return _read_members(archive, members)
+@dataclass(frozen=True)
+class MirrorArchive:
+    """Mirror's own export, read: its entry files (parsed), its timeline.md as text, and the
+    problems of the files that could not be read."""
+
+    files: list[EntryFile]
+    timeline_text: str | None
+    problems: list[str]
+
+
+def mirror_export_in(
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
+) -> MirrorArchive | None:
+    """Mirror's export read from a zip open_zip opened, or None when the zip holds no entry
+    file and no timeline.md (another app's). A hostile archive is refused from its headers,
+    before anything is unpacked, or while a file is unpacked, as soon as it passes a limit."""
+    members = _members([info for info in infos if _worth_reading(info)])
+    if not members:
+        return None
+    _check_members(members)
+    return MirrorArchive(*_read_members(archive, members))
 
 
 def open_zip(archive_file) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:

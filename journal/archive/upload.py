@@ -7,7 +7,7 @@ reads."""
 
 from django.utils.translation import gettext, gettext_lazy
 
-from .reading import MAX_ARCHIVE_BYTES, ImportRejected, _members, _worth_reading, open_zip
+from .reading import MAX_ARCHIVE_BYTES, ImportRejected, MirrorArchive, mirror_export_in, open_zip
 from .sources import Format, SourceRead, daylio, dayone, detect, jrnl, markdown_notes
 
 UNKNOWN = gettext_lazy(
@@ -18,9 +18,9 @@ UNKNOWN = gettext_lazy(
 _ZIP_STARTS = (b"PK\x03\x04", b"PK\x05\x06")
 
 
-def read_upload(upload) -> SourceRead | None:
-    """Another app's entries, read; None for Mirror's own zip (journal.archive.reading reads
-    it). Raises ImportRejected for a file Mirror does not know, or one it refuses."""
+def read_upload(upload) -> SourceRead | MirrorArchive:
+    """Another app's entries, or Mirror's own export, read (a zip is opened once). Raises
+    ImportRejected for a file Mirror does not know, or one it refuses."""
     upload.seek(0)
     start = upload.read(4)
     upload.seek(0)
@@ -53,11 +53,11 @@ def read_upload(upload) -> SourceRead | None:
     raise ImportRejected([str(UNKNOWN)])
 
 
-def _read_zip(upload) -> SourceRead | None:
+def _read_zip(upload) -> SourceRead | MirrorArchive:
     archive, infos = open_zip(upload)
     with archive:
-        if _members([info for info in infos if _worth_reading(info)]):
-            return None
+        if (export := mirror_export_in(archive, infos)) is not None:
+            return export
         if dayone.is_dayone(archive, infos):
             return _checked(dayone.read_zip(archive, infos))
         if markdown_notes.notes_in(infos):
