@@ -26,6 +26,17 @@ class OwnedQuerySet(SealedQuerySet):
             return self.none()
         return self.filter(user=user, **_current_generation(user))
 
+    def for_user_with_ids(self, user, ids):
+        """The user's rows among `ids` (a page of them), found by their primary key. The
+        owner's condition stays, written so that it cannot pick the owner's index: without
+        statistics (ANALYZE), SQLite took that index and walked a whole journal to pick out
+        20 ids (6 ms at 3,650 entries, against 0.1 ms by key)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.alias(owner_unindexed=models.F("user_id") + 0).filter(
+            pk__in=ids, owner_unindexed=user.pk, **_current_generation(user)
+        )
+
 
 class JournalQuerySet(SealedQuerySet):
     """Rows that make up a user's journal: every bulk write renews the version of the

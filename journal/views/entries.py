@@ -66,7 +66,11 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         paginator = Paginator(ranked, settings.ENTRIES_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         # With their bodies, which the snippets are cut from.
-        shown = all_entries.only(*CARD_FIELDS, "body").in_bulk(list(page.object_list))
+        shown = (
+            Entry.objects.for_user_with_ids(request.user, page.object_list)
+            .only(*CARD_FIELDS, "body")
+            .in_bulk()
+        )
         page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
         add_snippets(page.object_list, filters.search)
     else:

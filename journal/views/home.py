@@ -106,13 +106,14 @@ def home(request: HttpRequest) -> HttpResponse:
     # The page's three lists of entries: which entries they hold is cached for the day
     # (until the journal changes); the entries and their tags come in two queries.
     lists = cached(user, ("home-lists", today), lambda: _home_lists(entries, today, earlier))
+
     # The lists are drawn in a fragment cached for the day until the journal changes
     # (templates/journal/home.html): their entries are read only to be drawn.
-    shown = SimpleLazyObject(
-        lambda: entries.for_list().in_bulk(
-            [pk for ids in (lists.recent, lists.on_this_day, lists.last_separation) for pk in ids]
-        )
-    )
+    def read_shown() -> dict:
+        ids = [pk for ids in (lists.recent, lists.on_this_day, lists.last_separation) for pk in ids]
+        return Entry.objects.for_user_with_ids(user, ids).for_list().in_bulk()
+
+    shown = SimpleLazyObject(read_shown)
 
     def listed(ids: list) -> SimpleLazyObject:
         return SimpleLazyObject(lambda: [shown[pk] for pk in ids if pk in shown])

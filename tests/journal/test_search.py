@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journal.models import Entry
-from journal.search import START, STOP, cut_snippet, parse
+from journal.search import START, STOP, cut_snippet, fold, parse
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +122,35 @@ def test_search_is_ranked_the_same_on_every_database(alice_client, alice):
     assert titles == ["By the sea", "often", "once"]  # a title counts most, then each time
 
 
+def test_a_tag_counts_more_than_the_body_and_the_body_counts_up_to_a_point(alice_client, alice):
+    make_entry(alice, title="a", body="tide " * 40)  # ten times at most: 10
+    make_entry(alice, title="b", body="tide once, and a tag", tags=["tide"])  # 4 + 1
+    make_entry(alice, title="c", body="tide, tide, tide and tide.")  # 4
+    make_entry(alice, title="tide", body="and nothing else")  # 8
+    make_entry(alice, title="d", body="the riptide is not the word")
+    titles = [e.title for e in alice_client.get(LIST, {"q": "tide"}).context["page"].object_list]
+    assert titles == ["a", "tide", "b", "c"]
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Plain ASCII, Mixed Case", "plain ascii, mixed case"),
+        ("CAFÉ crème", "cafe creme"),  # accented letters written whole
+        ("CAFE\u0301 cre\u0300me", "cafe creme"),  # …or as a letter and a mark
+        ("Straße", "strasse"),  # case folding may lengthen a word
+        ("ΟΔΟΣ", "οδοσ"),  # a final sigma is a sigma
+        ("the ﬁrst ①", "the first 1"),  # compatibility forms come apart
+        ("“quoted” — said", "“quoted” — said"),  # punctuation stays
+        ("夜の海 Umi", "夜の海 umi"),
+    ],
+)
+def test_search_folds_case_and_accents_wherever_they_are(text, folded):
+    assert fold(text) == folded
+    # The same whether a text is folded whole or word by word.
+    assert fold(text) == " ".join(fold(word) for word in text.split(" "))
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -172,3 +202,22 @@ def test_a_snippet_from_deep_in_a_long_entry_is_cut_around_the_word():
 def test_a_snippet_marks_the_words_as_written_whatever_their_accents():
     snippet = cut_snippet("Nous étions au CAFÉ, près de l'église.", parse("cafe eglise").terms)
     assert snippet == f"Nous étions au {START}CAFÉ{STOP}, près de l'{START}église{STOP}."
+
+
+def test_a_snippet_marks_the_right_letters_when_folding_changes_lengths():
+    # ß folds to two letters and a combining mark to none: the mark is still put around
+    # the word as written.
+    text = "Die Straße war leer, und das Cafe\u0301 auch."
+    snippet = cut_snippet(text, parse("leer", "de").terms)
+    assert snippet == f"Die Straße war {START}leer{STOP}, und das Cafe\u0301 auch."
+
+
+def test_a_page_of_results_is_read_by_id_for_its_owner_only(alice, bob):
+    mine, theirs = make_entry(alice), make_entry(bob)
+    assert list(Entry.objects.for_user_with_ids(alice, [mine.pk, theirs.pk])) == [mine]
+    assert not Entry.objects.for_user_with_ids(AnonymousUser(), [mine.pk]).exists()
+    if connection.vendor == "sqlite":  # without statistics, by key and not by owner
+        sql, params = Entry.objects.for_user_with_ids(alice, [mine.pk]).query.sql_with_params()
+        with connection.cursor() as cursor:
+            plan = cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+        assert "(id=?)" in str(plan)
