@@ -1,9 +1,10 @@
 """Search over an entry's title, body and tags, in Python.
 
 The words are sealed in the database (journal/sealed.py), so it holds no index of them: a
-search reads the entries its filters leave (their title, body and tags, sealed), opens them
-and looks. A ten-year journal (3,650 entries, about 11 MB) takes well under 100 ms
-(`bench/search.py`); nothing about the words is kept between requests.
+search reads the entries its filters leave, opens each one's search text (models.SearchText:
+its title, tags and body, folded when they were written, one sealed value) and looks. A
+ten-year journal (3,650 entries, about 11 MB) takes well under 100 ms (`bench/search.py`);
+nothing about the words is kept between requests outside the database's sealed values.
 
 What a query can say, as in a web search box:
 - words: each must begin a word of the entry (`walk` finds "walking"; `art` does not find
@@ -23,6 +24,7 @@ term found and mark every term. Any input is safe: it only ever becomes escaped 
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,7 +32,7 @@ from functools import lru_cache
 import psycopg
 import snowballstemmer
 from django.conf import settings
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 from psycopg.adapt import Loader
@@ -38,6 +40,8 @@ from psycopg.pq import Format
 
 from .markdown import highlight
 from .sealing import keyring_for, opener
+
+SEARCHED = ("title", "tags_text", "body")  # an entry's fields a search reads
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -78,6 +82,18 @@ def stem(word: str, language: str) -> str:
     """The word's stem in `language`, folded; the folded word when the stem is too short."""
     cut = _stemmer(language).stemWord(word.casefold())
     return fold(cut) if len(cut) >= MIN_STEM else fold(word)
+
+
+# Which `fold` made a stored search text (models.SearchText): a change to folding bumps it,
+# and searches make the older ones again.
+FOLDED_BY = 1
+
+
+def searched_words(title: str, tags: str, body: str) -> str:
+    """An entry's words as a search reads them: folded, its title, tags and body apart by
+    NUL, which no stored words hold (refused on the way in: config/middleware.py;
+    PostgreSQL cannot store it) and no term matches."""
+    return fold(f"{title}\0{tags}\0{body}")
 
 
 def fold(text: str) -> str:
@@ -197,27 +213,66 @@ def parse(raw: str, language: str | None = None) -> Query | None:
 
 
 def ranked_ids(entries: QuerySet, query: Query) -> list:
-    """The ids (as hex) of `entries` (one user's, filtered) that match, best first."""
-    from .models import Entry
+    """The ids (as hex) of `entries` (one user's, filtered) that match, best first.
 
-    table = Entry._meta.db_table
-    # Newest first from the database; the sort by rank below keeps that order among equals.
+    Each entry's words come from its search text (models.SearchText): one sealed value,
+    folded when it was written. An entry whose search text is missing (its words changed
+    since) is read and folded here, and its search text written again."""
+    from .models import SearchText
+
+    table = SearchText._meta.db_table
+    # Newest first from the database; among equal ranks, that order is kept.
     newest_first = entries.order_by("-written_on", "-created_at", "-pk")
-    rows = QuerySet.values_list(newest_first, "pk", "user_id", "title", "tags_text", "body")
-    openers: dict[int, tuple] = {}  # the entries are one user's: one set of openers
-    found = []
-    for pk, owner, title, tags, body in _raw_rows(rows):
-        opened = openers.get(owner) or openers.setdefault(owner, _openers(table, owner))
+    rows = QuerySet.values_list(
+        newest_first, "pk", "user_id", "search_text__folded_by", "search_text__text"
+    )
+    openers: dict[int, Callable] = {}  # the entries are one user's: one opener
+    found, missing = [], {}
+    for position, (pk, owner, folded_by, sealed) in enumerate(_raw_rows(rows)):
         row = pk if isinstance(pk, str) else pk.hex  # SQLite gives the hex as stored
-        # Folded at once, apart by NUL, which no stored words hold (refused on the way in:
-        # config/middleware.py; PostgreSQL cannot store it) and no term matches.
-        title = opened[0](title, row) if title else ""
-        tags = opened[1](tags, row) if tags else ""
-        rank = _rank(query, fold(f"{title}\0{tags}\0{opened[2](body, row)}"))
+        if folded_by != FOLDED_BY:
+            missing[row] = (position, owner)
+            continue
+        opened = openers.get(owner) or openers.setdefault(
+            owner, opener(table, "text", owner, keyring_for(owner))
+        )
+        rank = _rank(query, opened(sealed, row))
         if rank is not None:
-            found.append((rank, row))
-    found.sort(key=lambda hit: hit[0], reverse=True)  # stable: newest first among equals
-    return [row for _, row in found]
+            found.append((-rank, position, row))
+    for row, words in _searched_again(entries, missing):
+        rank = _rank(query, words)
+        if rank is not None:
+            found.append((-rank, missing[row][0], row))
+    found.sort()
+    return [row for _, _, row in found]
+
+
+def _searched_again(entries: QuerySet, rows: dict) -> list[tuple[str, str]]:
+    """The words of the entries whose search text is missing (`rows`: hex id → position,
+    owner), read from the entries, and their search text written again. On PostgreSQL the
+    entries stay locked until it is written, so an edit made meanwhile waits, and then its
+    trigger deletes what was written from the words before it. SQLite lets one connection
+    write at a time: a write that would have to wait is left to the next search."""
+    from .models import Entry, SearchText
+
+    if not rows:
+        return []
+    owners = {owner for _, owner in rows.values()}  # one: the entries are one user's
+    with transaction.atomic(using=entries.db):
+        read = list(
+            Entry.objects.using(entries.db)
+            .filter(pk__in=list(rows), user_id__in=owners)
+            .select_for_update(of=("self",))
+            .only(*SEARCHED)
+        )
+        try:
+            with transaction.atomic(using=entries.db):
+                SearchText.write(read)
+        except OperationalError:  # SQLite: another connection is writing
+            pass
+    return [
+        (entry.pk.hex, searched_words(entry.title, entry.tags_text, entry.body)) for entry in read
+    ]
 
 
 def _raw_rows(rows: QuerySet, chunk: int = 200):
@@ -251,11 +306,6 @@ class _HexUUIDLoader(Loader):
 
     def load(self, data) -> str:
         return data.hex()
-
-
-def _openers(table: str, owner: int) -> tuple:
-    keyring = keyring_for(owner)
-    return tuple(opener(table, field, owner, keyring) for field in ("title", "tags_text", "body"))
 
 
 def _rank(query: Query, text: str) -> int | None:

@@ -243,6 +243,7 @@ def assert_marker_reached_every_sealed_field(user: User) -> None:
         "journal_tag.name",
         "journal_prompt.text",
         "journal_prompt.theme",
+        "journal_searchtext.text",
     } <= set(columns)
     missing = []
     with keys_active(TestKeys()):
