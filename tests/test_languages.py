@@ -8,6 +8,7 @@ import io
 import zipfile
 
 import pytest
+from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext, pgettext
@@ -15,7 +16,7 @@ from django.utils.translation import gettext, pgettext
 from accounts.models import Reminder
 from journal.models import Entry, TimelineEvent
 from journal.prompt_languages import texts_in
-from tests.factories import make_entry, make_user
+from tests.factories import make_entry, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +153,32 @@ def test_the_export_keeps_its_format_and_speaks_the_readers_language(alice_clien
     assert "\nkind: reflection\n" in entry  # a value the import reads, not prose
     assert readme.startswith("# Seu diário Mirror\n\nExportado do Mirror em ")
     assert "`entries/YYYY/YYYY-MM-DD-<title>.md`" in readme  # file names are the format
+
+
+def test_a_page_drawn_in_one_language_is_never_served_from_its_cache_in_another(alice, bob):
+    """Fragments kept in the process (journal.figures, the prompt library, the pictures)
+    are kept per language: a reader who changes language, and a reader of another language
+    after them, get their own words."""
+    for user in (alice, bob):
+        make_entry(user, title="Marzo", written_on=dt.date(2025, 3, 14), mood=3)
+        TimelineEvent.objects.create(user=user, kind="meeting", occurred_on=dt.date(2025, 3, 1))
+    bob.language = "de"
+    bob.save()
+    alice_client, bob_client = Client(), Client()
+    sign_in(alice_client, alice)
+    sign_in(bob_client, bob)
+    prompt = next(iter(texts_in("de").values()))  # the library's first, unfiltered
+    pages = {
+        "/prompts/": escape(prompt),
+        "/calendar/?year=2025": said_in("de", "March"),
+        "/timeline/": said_in("de", "Timeline"),
+        "/entries/": said_in("de", "Write an entry"),
+        "/": said_in("de", "Timeline"),
+    }
+    for path, german in pages.items():
+        assert german not in alice_client.get(path).text, path  # English, and now kept
+        assert german in bob_client.get(path).text, path
+    alice.language = "de"
+    alice.save()
+    for path, german in pages.items():
+        assert german in alice_client.get(path).text, path

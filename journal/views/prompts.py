@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ..forms import PromptFilterForm, PromptForm
 from ..models import Entry, Prompt
 from ..prompts import library_version
+from ..sealing import keyring_for
 from ..shortcuts import own_prompt_or_404
 
 # What a prompt item shows (templates/journal/includes/prompt_item.html).
@@ -51,7 +52,13 @@ def prompt_list(request: HttpRequest) -> HttpResponse:
         ),
         "library": (library_version(), filters.valid_data()),
         "filtered": any(request.GET.get(name) for name in filters.fields),
-        "form": PromptForm(user=request.user),
+        # The filter fields are drawn once for what they show (the filters as typed and the
+        # themes to choose from, the user's own among them: a digest keyed by the journal's
+        # key), and the empty form for a new prompt once per language.
+        "filters_key": keyring_for(request.user.pk).index(
+            repr((sorted(request.GET.lists()), themes))
+        ),
+        "form": SimpleLazyObject(lambda: PromptForm(user=request.user)),
     }
     return render(request, "journal/prompt_list.html", context)
 

@@ -251,3 +251,16 @@ def test_prompt_pages_need_login_and_the_right_method(client, alice_client, alic
         reverse("journal:prompt-delete", args=[alices_prompt.pk]),
     ]:
         assert client.get(url)["Location"].startswith(reverse("account_login"))
+
+
+def test_a_theme_of_ones_own_is_offered_as_a_filter_as_soon_as_it_is_added(alice_client):
+    alice_client.get(LIST)  # the filter fields are drawn, and kept
+    assert '<option value="lighthouse-keeping">' not in alice_client.get(LIST).text
+    alice_client.post(
+        reverse("journal:prompt-create"),
+        {"text": "What do I keep lit?", "perspective": "any", "theme": "lighthouse-keeping"},
+    )
+    page = alice_client.get(LIST).text
+    assert '<option value="lighthouse-keeping">Lighthouse-keeping</option>' in page
+    chosen = alice_client.get(LIST, {"theme": "lighthouse-keeping"}).text
+    assert '<option value="lighthouse-keeping" selected>' in chosen
