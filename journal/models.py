@@ -36,7 +36,7 @@ from .sealed import (
     SealedQuerySet,
     SealedTextField,
 )
-from .sealing import keyring_for
+from .sealing import keyed_digest, keyring_for
 from .tags import TAG_KEY_MAX_LENGTH, TAG_MAX_LENGTH, tag_key
 from .text import day_text
 
@@ -585,6 +585,14 @@ class TimelineEvent(JournalPart):
     @property
     def note_safe(self):
         return stored_html(self.note_html)
+
+    @property
+    def drawn_key(self) -> str:
+        """A digest of everything the event's item in the timeline's list shows, keyed by
+        the journal (a note is words): the key the item is kept drawn under."""
+        return keyed_digest(
+            repr((self.pk, self.kind, self.initiator, self.occurred_on, self.note_html))
+        )
 
     @property
     def label(self) -> str:

@@ -15,6 +15,7 @@ from .models import Entry, EventKind, TimelineEvent
 from .periods import Period, derive_periods, period_for
 from .pictures.timeline import TimelinePicture, build_picture
 from .prompts import Situation, situation_for
+from .sealing import keyed_digest
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,18 @@ class PeriodRow:
     @property
     def contacts(self) -> int:
         return len(self.period.contacts)
+
+    @property
+    def drawn_key(self) -> str:
+        """A digest of everything the period's card shows, keyed by the journal: the key
+        the card is kept drawn under (templates/journal/timeline.html), so a change to the
+        journal draws again only the cards it changed (a new entry: the open period's)."""
+        period = self.period
+        shown = (period.kind, period.perspective, period.slug, period.title, period.start)
+        counts = (self.days, self.entries, self.average_mood, self.contacts, self.urges)
+        return keyed_digest(
+            repr((*shown, period.end, period.is_open, *counts, self.days_without_contact))
+        )
 
 
 @dataclass(frozen=True)

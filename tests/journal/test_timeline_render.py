@@ -197,3 +197,25 @@ def test_the_picture_is_built_only_to_be_drawn(alice_client, alice, monkeypatch)
     event(alice, "urge", alice.today())
     alice_client.get(TIMELINE)
     assert len(built) == 2
+
+
+def test_each_card_and_event_is_drawn_again_when_what_it_shows_changes(alice_client, alice):
+    """The lists keep each card and event drawn under a digest of what it shows: a new
+    entry redraws the period it falls in, an edited note its event, and nothing else
+    changes."""
+    met = event(alice, "meeting", dt.date(2025, 1, 1), note="First light.")
+    event(alice, "separation", dt.date(2025, 2, 1), initiator="them")
+    make_entry(alice, written_on=dt.date(2025, 1, 5))
+    before = alice_client.get(TIMELINE).text
+    periods, events = items(before, "period-list"), items(before, "event-list")
+    assert "1 entry" in text(periods[-2])  # newest first: together, before we met last
+
+    make_entry(alice, written_on=dt.date(2025, 1, 9))  # in the first period
+    met.note = "First light, and the sea."
+    met.save()
+    after = alice_client.get(TIMELINE).text
+    redrawn = items(after, "period-list")
+    assert "2 entries" in text(redrawn[-2])
+    assert redrawn[:-2] + redrawn[-1:] == periods[:-2] + periods[-1:]  # the others unchanged
+    assert "and the sea" in text(items(after, "event-list")[-1])
+    assert items(after, "event-list")[:-1] == events[:-1]
