@@ -41,8 +41,6 @@ from psycopg.pq import Format
 from .markdown import highlight
 from .sealing import keyring_for, opener
 
-SEARCHED = ("title", "tags_text", "body")  # an entry's fields a search reads
-
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 START, STOP = "\x02", "\x03"  # markers the highlighter turns into <mark>
@@ -218,7 +216,7 @@ def ranked_ids(entries: QuerySet, query: Query) -> list:
     Each entry's words come from its search text (models.SearchText): one sealed value,
     folded when it was written. An entry whose search text is missing (its words changed
     since) is read and folded here, and its search text written again."""
-    from .models import SearchText
+    from .search_text import SearchText
 
     table = SearchText._meta.db_table
     # Newest first from the database; among equal ranks, that order is kept.
@@ -231,7 +229,7 @@ def ranked_ids(entries: QuerySet, query: Query) -> list:
     for position, (pk, owner, folded_by, sealed) in enumerate(_raw_rows(rows)):
         row = pk if isinstance(pk, str) else pk.hex  # SQLite gives the hex as stored
         if folded_by != FOLDED_BY:
-            missing[row] = (position, owner)
+            missing[row] = position
             continue
         opened = openers.get(owner) or openers.setdefault(
             owner, opener(table, "text", owner, keyring_for(owner))
@@ -242,37 +240,30 @@ def ranked_ids(entries: QuerySet, query: Query) -> list:
     for row, words in _searched_again(entries, missing):
         rank = _rank(query, words)
         if rank is not None:
-            found.append((-rank, missing[row][0], row))
+            found.append((-rank, missing[row], row))
     found.sort()
     return [row for _, _, row in found]
 
 
 def _searched_again(entries: QuerySet, rows: dict) -> list[tuple[str, str]]:
-    """The words of the entries whose search text is missing (`rows`: hex id → position,
-    owner), read from the entries, and their search text written again. On PostgreSQL the
+    """The words of the entries whose search text is missing (`rows`: hex id → position),
+    read from the entries, and their search text written again. On PostgreSQL the
     entries stay locked until it is written, so an edit made meanwhile waits, and then its
     trigger deletes what was written from the words before it. SQLite lets one connection
     write at a time: a write that would have to wait is left to the next search."""
-    from .models import Entry, SearchText
+    from .search_text import SEARCHED, SearchText
 
     if not rows:
         return []
-    owners = {owner for _, owner in rows.values()}  # one: the entries are one user's
     with transaction.atomic(using=entries.db):
-        read = list(
-            Entry.objects.using(entries.db)
-            .filter(pk__in=list(rows), user_id__in=owners)
-            .select_for_update(of=("self",))
-            .only(*SEARCHED)
-        )
+        read = entries.filter(pk__in=list(rows)).order_by().select_for_update(of=("self",))
+        made = SearchText.made_from(read.only(*SEARCHED))
         try:
             with transaction.atomic(using=entries.db):
-                SearchText.write(read)
+                SearchText.store(made)
         except OperationalError:  # SQLite: another connection is writing
             pass
-    return [
-        (entry.pk.hex, searched_words(entry.title, entry.tags_text, entry.body)) for entry in read
-    ]
+    return [(row.entry_id.hex, row.text) for row in made]
 
 
 def _raw_rows(rows: QuerySet, chunk: int = 200):

@@ -91,3 +91,16 @@ def test_entries_made_in_bulk_come_with_their_search_text(alice):
     with connection.cursor() as cursor:  # sealed, like the entry's own words
         cursor.execute("SELECT text FROM journal_searchtext")
         assert all(b"bulk" not in bytes(text).lower() for (text,) in cursor.fetchall())
+
+
+def test_missing_search_texts_are_made_again_under_other_filters_too(alice_client, alice):
+    make_entry(alice, title="Tagged", body="The lighthouse.", tags=["sea"])
+    make_entry(alice, title="Untagged", body="The lighthouse too.")
+    SearchText.objects.all().delete()
+    response = alice_client.get(LIST, {"q": "lighthouse", "tag": "sea"})
+    assert [entry.title for entry in response.context["page"].object_list] == ["Tagged"]
+    assert SearchText.objects.count() == 1  # only what the filters left was read
+
+
+def test_an_empty_journal_searches_to_nothing(alice_client):
+    assert titles(alice_client, "lighthouse") == []
